@@ -1,0 +1,148 @@
+"""``Gateway.handle``: the single entry into handler code, for the server and in-process alike."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from pydantic_core import to_jsonable_python
+
+from . import envelope, extensions
+from .auth import Authenticator
+from .errors import HTTPError, PayloadTooLarge, Unauthorized
+from .events import Event, EventBus
+from .handler import Auth, Handler
+from .http import Request, Response
+from .router import Route, Router, discover
+from .settings import Settings
+from .store import open_store
+from .vault import Vault
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .context import Context
+    from .extensions import Closer
+
+log = logging.getLogger("endpointr.gateway")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+@functools.lru_cache(maxsize=8)
+def _router(handler_modules: tuple[str, ...]) -> Router:
+    return Router(discover(handler_modules))
+
+
+class Gateway:
+    """Routes, authenticates, validates, calls the handler, fires its event, wraps the answer."""
+
+    def __init__(self, settings: Settings, store: Any, vault: Vault) -> None:
+        self.settings = settings
+        self.store = store
+        self.vault = vault
+        self.events = EventBus()
+        self.auth = Authenticator(store, vault, settings)
+        self.router = _router(settings.handler_modules)
+        self._http: httpx.AsyncClient | None = None
+        self._closers: list[Closer] = []
+
+    @classmethod
+    async def open(cls, settings: Settings | None = None) -> Gateway:
+        """Open the vault the settings name (creating it if new) and run the start-up hooks."""
+        settings = settings or Settings.from_env()
+        path = settings.vault_path()
+        store = open_store(path)
+        try:
+            vault = await Vault.open(store, settings, ephemeral=path == ":memory:")
+            gateway = cls(settings, store, vault)
+            for hook in extensions.hooks():
+                closer = await hook(gateway)
+                if closer is not None:
+                    gateway._closers.append(closer)
+        except BaseException:
+            store.close()
+            raise
+        return gateway
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        if self._http is None:
+            from .net.upstream import new_client
+
+            self._http = new_client(self.settings.upstream_timeout)
+        return self._http
+
+    async def aclose(self) -> None:
+        for closer in reversed(self._closers):
+            await closer()
+        self._closers.clear()
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+        self.store.close()
+
+    async def handle(self, request: Request) -> Response:
+        from .context import Context
+
+        rid = request.headers.get("x-request-id", "")
+        if not _REQUEST_ID.fullmatch(rid):
+            rid = uuid.uuid4().hex
+        route: Route | None = None
+        try:
+            if len(request.body) > self.settings.max_body_bytes:
+                raise PayloadTooLarge(
+                    f"the body is {len(request.body)} bytes; the limit is "
+                    f"{self.settings.max_body_bytes}",
+                    code="body_too_large",
+                )
+            route, params = self.router.match(request.method, request.path)
+            ctx = Context(self, request, rid)
+            await self._authenticate(route.auth, ctx)
+            kwargs = route.bind(request, params)
+            handler = route.handler(ctx)
+            result = await getattr(handler, route.attr)(**kwargs)
+            if self.events and ctx.customer is not None:
+                await self._fire(route, handler, ctx, kwargs, result)
+        except HTTPError as exc:
+            return envelope.error(exc, rid, envelope=route is None or route.handler.envelope)
+        except Exception:
+            log.exception("unhandled error in %s %s (request %s)", request.method, request.path, rid)
+            err = HTTPError(f"internal error; quote request id {rid} when reporting it")
+            return envelope.error(err, rid, envelope=route is None or route.handler.envelope)
+        if isinstance(result, Response):
+            result.headers.append(("x-request-id", rid))
+            return result
+        return envelope.ok(result, rid)
+
+    async def _authenticate(self, mode: Auth, ctx: Context) -> None:
+        if mode == "none":
+            return
+        request = ctx.request
+        token = request.bearer()
+        if request.principal is not None and (mode == "api_key" or token is None):
+            ctx.customer = await self.store.customers.get(request.principal)
+            if ctx.customer is None:
+                raise Unauthorized("the local customer no longer exists", code="unknown_customer")
+        elif mode == "api_key":
+            ctx.customer = await self.auth.customer_for_api_key(token) if token else None
+            if ctx.customer is None:
+                raise Unauthorized(
+                    "invalid api_key: send your customer api_key as the Bearer token",
+                    code="invalid_api_key",
+                )
+        else:
+            ctx.customer, ctx.claims = await self.auth.authenticate(token)
+
+    async def _fire(
+        self, route: Route, handler: Handler, ctx: Context, kwargs: dict[str, Any], result: Any
+    ) -> None:
+        assert ctx.customer is not None
+        op = handler.op or route.op
+        if op == "getAll" and ctx.request.query_string:
+            op = "getByParam"
+        output = None if isinstance(result, Response) else to_jsonable_python(result)
+        data = handler.event_data(to_jsonable_python(kwargs), output)
+        await self.events.emit(Event(f"{route.handler.event_prefix()}.{op}", ctx.customer.id, data))

@@ -1,0 +1,1 @@
+"""Route handlers, one package per URL group (``/v1/<group>/...``)."""

@@ -1,0 +1,1 @@
+"""``/v1/vault`` and ``/v1/vault/{name}``."""

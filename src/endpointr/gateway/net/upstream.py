@@ -1,0 +1,24 @@
+"""The one ``httpx.AsyncClient`` the gateway uses for every upstream provider call.
+
+Pooled, with a User-Agent, explicit timeouts, no redirects and ``trust_env=False`` (a stray
+``HTTPS_PROXY`` in the server's environment must not reroute customers' credentials). Being a
+plain httpx client, respx can mock every upstream in tests.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from ..._version import __version__
+
+USER_AGENT = f"endpointr/{__version__}"
+
+
+def new_client(timeout: float) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        headers={"user-agent": USER_AGENT},
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=40),
+        follow_redirects=False,
+        trust_env=False,
+    )
