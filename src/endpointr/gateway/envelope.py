@@ -50,8 +50,5 @@ def error(err: HTTPError, request_id: str, *, envelope: bool = True) -> Response
     if err.retryable:
         headers.append(("x-should-retry", "true"))
     payload = json.dumps({"error": error_body(err)}, separators=(",", ":")).encode()
-    if envelope:
-        body = _head(err.status_code, request_id) + b"null," + payload[1:]
-    else:
-        body = payload
+    body = _head(err.status_code, request_id) + b"null," + payload[1:] if envelope else payload
     return Response.json(err.status_code, body, headers)

@@ -18,7 +18,7 @@ from .handler import Auth, Handler
 from .http import Request, Response
 from .router import Route, Router, discover
 from .settings import Settings
-from .store import open_store
+from .store import Store, open_store
 from .vault import Vault
 
 if TYPE_CHECKING:
@@ -31,6 +31,12 @@ log = logging.getLogger("endpointr.gateway")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
+def _request_id(headers: dict[str, str]) -> str:
+    """The caller's ``X-Request-Id`` when it is a sane token, else a fresh one."""
+    rid = headers.get("x-request-id", "")
+    return rid if _REQUEST_ID.fullmatch(rid) else uuid.uuid4().hex
+
+
 @functools.lru_cache(maxsize=8)
 def _router(handler_modules: tuple[str, ...]) -> Router:
     return Router(discover(handler_modules))
@@ -39,7 +45,7 @@ def _router(handler_modules: tuple[str, ...]) -> Router:
 class Gateway:
     """Routes, authenticates, validates, calls the handler, fires its event, wraps the answer."""
 
-    def __init__(self, settings: Settings, store: Any, vault: Vault) -> None:
+    def __init__(self, settings: Settings, store: Store, vault: Vault) -> None:
         self.settings = settings
         self.store = store
         self.vault = vault
@@ -84,20 +90,22 @@ class Gateway:
             self._http = None
         self.store.close()
 
+    def too_large(self, size: int, headers: dict[str, str]) -> Response:
+        """The 413 for a body of ``size`` bytes (the server calls it before reading it all)."""
+        err = PayloadTooLarge(
+            f"the body is {size} bytes or more; the limit is {self.settings.max_body_bytes}",
+            code="body_too_large",
+        )
+        return envelope.error(err, _request_id(headers))
+
     async def handle(self, request: Request) -> Response:
         from .context import Context
 
-        rid = request.headers.get("x-request-id", "")
-        if not _REQUEST_ID.fullmatch(rid):
-            rid = uuid.uuid4().hex
+        rid = _request_id(request.headers)
+        if len(request.body) > self.settings.max_body_bytes:
+            return self.too_large(len(request.body), request.headers)
         route: Route | None = None
         try:
-            if len(request.body) > self.settings.max_body_bytes:
-                raise PayloadTooLarge(
-                    f"the body is {len(request.body)} bytes; the limit is "
-                    f"{self.settings.max_body_bytes}",
-                    code="body_too_large",
-                )
             route, params = self.router.match(request.method, request.path)
             ctx = Context(self, request, rid)
             await self._authenticate(route.auth, ctx)
@@ -109,7 +117,9 @@ class Gateway:
         except HTTPError as exc:
             return envelope.error(exc, rid, envelope=route is None or route.handler.envelope)
         except Exception:
-            log.exception("unhandled error in %s %s (request %s)", request.method, request.path, rid)
+            log.exception(
+                "unhandled error in %s %s (request %s)", request.method, request.path, rid
+            )
             err = HTTPError(f"internal error; quote request id {rid} when reporting it")
             return envelope.error(err, rid, envelope=route is None or route.handler.envelope)
         if isinstance(result, Response):

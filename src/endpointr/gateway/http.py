@@ -40,7 +40,9 @@ class Response:
     body: bytes | AsyncIterator[bytes] = b""
 
     @classmethod
-    def json(cls, status: int, body: bytes, headers: list[tuple[str, str]] | None = None) -> Response:
+    def json(
+        cls, status: int, body: bytes, headers: list[tuple[str, str]] | None = None
+    ) -> Response:
         return cls(status, [("content-type", JSON), *(headers or [])], body)
 
     @classmethod

@@ -120,7 +120,7 @@ def _recommended_keyring() -> Any:
             with concurrent.futures.ThreadPoolExecutor(1) as pool:
                 pool.submit(backend.get_password, KEYRING_SERVICE, "probe").result(KEYRING_TIMEOUT)
             _keyring_backend = backend
-    except Exception:  # noqa: BLE001 - any failure means "no usable keyring"
+    except Exception:  # any failure means "no usable keyring"
         _keyring_backend = None
     return _keyring_backend
 

@@ -123,7 +123,8 @@ class Router:
         if r.method in node.methods:
             other = node.methods[r.method]
             raise ValueError(
-                f"{r.method} {r.path} is claimed by {other.handler.__name__} and {r.handler.__name__}"
+                f"{r.method} {r.path} is claimed by both {other.handler.__name__} "
+                f"and {r.handler.__name__}"
             )
         node.methods[r.method] = r
         self.routes.append(r)
@@ -135,14 +136,18 @@ class Router:
         if node is None:
             parts = path.strip("/").split("/")
             for candidate in self._dynamic.get(len(parts), ()):
-                if all(s is None or s == p for s, p in zip(candidate.segments, parts)):
-                    values = [p for s, p in zip(candidate.segments, parts) if s is None]
+                if all(s is None or s == p for s, p in zip(candidate.segments, parts, strict=True)):
+                    values = [
+                        p for s, p in zip(candidate.segments, parts, strict=True) if s is None
+                    ]
                     if all(values):
                         node = candidate
-                        params = dict(zip(candidate.names, values))
+                        params = dict(zip(candidate.names, values, strict=True))
                         break
         if node is None:
-            raise NotFound(f"no route {method} {path}; GET /openapi.json lists them", code="no_route")
+            raise NotFound(
+                f"no route {method} {path}; GET /openapi.json lists them", code="no_route"
+            )
         found = node.methods.get(method) or (node.methods.get("GET") if method == "HEAD" else None)
         if found is None:
             allow = ", ".join(sorted(node.methods))

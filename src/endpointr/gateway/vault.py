@@ -17,7 +17,9 @@ SYSTEM = 0  # the customer id under which the gateway keeps its own secrets
 class Vault:
     """Seals on write and opens on read; the store only ever sees ciphertext."""
 
-    def __init__(self, store: Store, sealer: crypto.Sealer, vault_id: str, master: masterkey.MasterKey):
+    def __init__(
+        self, store: Store, sealer: crypto.Sealer, vault_id: str, master: masterkey.MasterKey
+    ):
         self.store = store
         self.vault_id = vault_id
         self.master = master
@@ -54,7 +56,9 @@ class Vault:
 
     async def get_or_add(self, customer_id: int, kind: str, name: str, value: Any) -> Any:
         """The stored value, storing ``value`` first if there is none (safe across processes)."""
-        await self.store.secrets.add(customer_id, kind, name, self._seal(customer_id, kind, name, value))
+        await self.store.secrets.add(
+            customer_id, kind, name, self._seal(customer_id, kind, name, value)
+        )
         stored = await self.get(customer_id, kind, name)
         assert stored is not None
         return stored[0]
@@ -93,7 +97,9 @@ class Vault:
         return new
 
 
-def _unwrap_all(master: masterkey.MasterKey, wrapped: dict[int, bytes], vault_id: str) -> dict[int, bytes]:
+def _unwrap_all(
+    master: masterkey.MasterKey, wrapped: dict[int, bytes], vault_id: str
+) -> dict[int, bytes]:
     try:
         return {
             kid: crypto.unwrap_data_key(master.key, w, key_id=kid, vault_id=vault_id)

@@ -17,7 +17,7 @@ Secret = Field(min_length=1)
 class CredentialStatus(Model):
     service: str
     exists: bool
-    fields: list[str] = []
+    fields: list[str] = Field(default_factory=list)
     updated_at: datetime | None = None
 
 

@@ -6,7 +6,7 @@ from .base import CustomerRecord, PublicKeyRecord, SealedRecord, Store
 
 
 def open_store(path: str) -> Store:
-    """Open (creating and migrating as needed) the store at ``path`` (``":memory:"`` for a temp one)."""
+    """Open (creating and migrating as needed) the store at ``path``; ``":memory:"``: a temp one."""
     from .sqlite import SQLiteStore
 
     return SQLiteStore(path)

@@ -79,7 +79,9 @@ async def delete_credentials(gateway: Gateway, customer_id: int, service: str) -
     return deleted
 
 
-async def load_credentials(gateway: Gateway, customer_id: int, service: str) -> dict[str, Any] | None:
+async def load_credentials(
+    gateway: Gateway, customer_id: int, service: str
+) -> dict[str, Any] | None:
     """The stored map, for handlers that call the service (never for a response)."""
     stored = await gateway.vault.get(customer_id, KIND, service)
     return None if stored is None else dict(stored[0])

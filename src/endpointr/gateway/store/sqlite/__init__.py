@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from ..base import (
+    CustomerRepo,
+    DataKeyRepo,
+    MetaRepo,
+    PublicKeyRepo,
+    RevokedTokenRepo,
+    SecretRepo,
+)
 from .core import (
     SQLiteCustomers,
     SQLiteDataKeys,
@@ -23,12 +31,12 @@ class SQLiteStore:
     def __init__(self, path: str) -> None:
         self.db = Database(path)
         self.db.migrate()
-        self.meta = SQLiteMeta(self.db)
-        self.data_keys = SQLiteDataKeys(self.db)
-        self.customers = SQLiteCustomers(self.db)
-        self.secrets = SQLiteSecrets(self.db)
-        self.public_keys = SQLitePublicKeys(self.db)
-        self.revoked_tokens = SQLiteRevokedTokens(self.db)
+        self.meta: MetaRepo = SQLiteMeta(self.db)
+        self.data_keys: DataKeyRepo = SQLiteDataKeys(self.db)
+        self.customers: CustomerRepo = SQLiteCustomers(self.db)
+        self.secrets: SecretRepo = SQLiteSecrets(self.db)
+        self.public_keys: PublicKeyRepo = SQLitePublicKeys(self.db)
+        self.revoked_tokens: RevokedTokenRepo = SQLiteRevokedTokens(self.db)
 
     @property
     def location(self) -> str:

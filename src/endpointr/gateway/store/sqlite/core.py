@@ -62,7 +62,9 @@ class SQLiteDataKeys:
 
     async def rewrap(self, wrapped: dict[int, bytes], expected: dict[int, bytes]) -> None:
         with self._db.write() as conn:
-            current = {int(k): bytes(w) for k, w in conn.execute("SELECT id, wrapped FROM data_keys")}
+            current = {
+                int(k): bytes(w) for k, w in conn.execute("SELECT id, wrapped FROM data_keys")
+            }
             if current != expected:
                 raise RuntimeError("the vault's keys changed during rotation; run it again")
             conn.executemany(
@@ -89,7 +91,8 @@ class SQLiteCustomers:
         self._db = db
 
     def _one(self, where: str, param: Any) -> CustomerRecord | None:
-        row = self._db.one(f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE {where} = ?", (param,))
+        sql = f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE {where} = ?"  # noqa: S608
+        row = self._db.one(sql, (param,))
         return None if row is None else _customer(row)
 
     async def create(self, name: str, api_key_hash: str | None) -> CustomerRecord:
@@ -101,9 +104,8 @@ class SQLiteCustomers:
                 )
             except sqlite3.IntegrityError:
                 raise ValueError(f"a customer named {name!r} already exists") from None
-            row = conn.execute(
-                f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE id = ?", (cur.lastrowid,)
-            ).fetchone()
+            sql = f"SELECT {_CUSTOMER_COLUMNS} FROM customers WHERE id = ?"  # noqa: S608
+            row = conn.execute(sql, (cur.lastrowid,)).fetchone()
         return _customer(row)
 
     async def get(self, customer_id: int) -> CustomerRecord | None:
@@ -116,7 +118,7 @@ class SQLiteCustomers:
         return self._one("api_key_hash", api_key_hash)
 
     async def list(self) -> list[CustomerRecord]:
-        rows = self._db.all(f"SELECT {_CUSTOMER_COLUMNS} FROM customers ORDER BY id")
+        rows = self._db.all(f"SELECT {_CUSTOMER_COLUMNS} FROM customers ORDER BY id")  # noqa: S608
         return [_customer(r) for r in rows]
 
     async def delete(self, customer_id: int) -> bool:
@@ -186,7 +188,8 @@ class SQLiteSecrets:
 
     async def get(self, customer_id: int, kind: str, name: str) -> SealedRecord | None:
         row = self._db.one(
-            "SELECT sealed, updated_at FROM secrets WHERE customer_id = ? AND kind = ? AND name = ?",
+            "SELECT sealed, updated_at FROM secrets"
+            " WHERE customer_id = ? AND kind = ? AND name = ?",
             (customer_id, kind, name),
         )
         return None if row is None else SealedRecord(name, bytes(row[0]), float(row[1]))

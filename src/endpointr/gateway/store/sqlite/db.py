@@ -1,8 +1,8 @@
 """SQLite plumbing: one connection per thread, WAL, FULL sync, ``BEGIN IMMEDIATE`` writes.
 
 Each component of the schema (``core``, and whatever later features add) owns an ordered list
-of migration steps, one SQL statement each; ``schema_migrations`` records how far each component has got, so features
-add tables without renumbering anyone else's.
+of migration steps, one SQL statement each; ``schema_migrations`` records how far each
+component has got, so features add tables without renumbering anyone else's.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: ``BEGIN IMMEDIATE`` takes the lock up front (no upgrade deadlock)."""
+        """A write transaction; BEGIN IMMEDIATE takes the lock up front (no upgrade deadlock)."""
         conn = self.connection()
         conn.execute("BEGIN IMMEDIATE")
         try:

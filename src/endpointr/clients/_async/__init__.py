@@ -1,0 +1,1 @@
+"""The async client: the single source the sync client is generated from (scripts/unasync.py)."""

@@ -1,0 +1,1 @@
+"""Resource groups of :class:`~endpointr.AsyncEndpointr` (one module per URL group)."""
