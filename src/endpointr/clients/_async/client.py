@@ -273,6 +273,7 @@ class AsyncEndpointr:
             failure: httpx.TransportError | None = None
             try:
                 response = await self._transport.handle_async_request(request)
+                response.request = request
                 if not stream or not response.is_success:
                     await response.aread()
                     await response.aclose()

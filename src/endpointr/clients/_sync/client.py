@@ -276,6 +276,7 @@ class Endpointr:
             failure: httpx.TransportError | None = None
             try:
                 response = self._transport.handle_request(request)
+                response.request = request
                 if not stream or not response.is_success:
                     response.read()
                     response.close()
