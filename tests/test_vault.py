@@ -35,6 +35,5 @@ def test_bad_names_are_400(client: Endpointr, name: str) -> None:
 def test_entries_are_per_customer(client: Endpointr, mode: str, harness) -> None:  # type: ignore[no-untyped-def]
     client.vault.put("shared-name", {"owner": "first"})
     other = harness.local("other-" + mode) if mode == "local" else harness.remote("other-" + mode)
-    with other:
-        with pytest.raises(NotFoundError):
-            other.vault.get("shared-name")
+    with other, pytest.raises(NotFoundError):
+        other.vault.get("shared-name")

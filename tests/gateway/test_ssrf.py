@@ -455,7 +455,7 @@ async def test_tls_verifies_the_hostname_not_the_pinned_address(
             self,
             ssl_context: Any,
             server_hostname: str | None = None,
-            timeout: Any = None,  # noqa: ASYNC109
+            timeout: Any = None,
         ) -> httpcore.AsyncNetworkStream:
             tls.append(server_hostname)
             raise httpcore.ConnectError("stopped by the test before the handshake")
