@@ -25,9 +25,8 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join(names)}")
         return 2
-    print(
-        f"# endpointr benchmarks ({time.strftime('%Y-%m-%d %H:%M')}, python {sys.version.split()[0]})"
-    )
+    when = time.strftime("%Y-%m-%d %H:%M")
+    print(f"# endpointr benchmarks ({when}, python {sys.version.split()[0]})")
     for name in chosen:
         module = importlib.import_module(f"benchmarks.bench_{name}")
         for table in module.run():
