@@ -36,7 +36,7 @@ class FakeUpstream:
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(self._app, log_level="warning", lifespan="off")
+        config = uvicorn.Config(self._app, log_level="warning", lifespan="off", interface="asgi3")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
@@ -90,6 +90,9 @@ class FakeUpstream:
         await send(
             {"type": "http.response.start", "status": response.status_code, "headers": headers}
         )
+        if response.is_stream_consumed:  # a body respx has read already (json=, content=)
+            await send({"type": "http.response.body", "body": response.content})
+            return
         try:
             async for chunk in response.aiter_raw():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .resources.auth import AsyncAuth
     from .resources.credentials import AsyncCredentials
     from .resources.keys import AsyncKeys
+    from .resources.marketing import AsyncMarketing
     from .resources.vault import AsyncVault
 
 T = TypeVar("T")
@@ -167,6 +168,12 @@ class AsyncEndpointr:
         from .resources.vault import AsyncVault
 
         return AsyncVault(self)
+
+    @cached_property
+    def marketing(self) -> AsyncMarketing:
+        from .resources.marketing import AsyncMarketing
+
+        return AsyncMarketing(self)
 
     # -- lifecycle --------------------------------------------------------------------------
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 from ..base import (
     CustomerRepo,
     DataKeyRepo,
+    MetaAdsAssetRepo,
+    MetaAdsInsightsRepo,
+    MetaAdsLeadRepo,
+    MetaAdsMirrorRepo,
+    MetaAdsWebhookRepo,
     MetaRepo,
     PublicKeyRepo,
     RevokedTokenRepo,
@@ -19,6 +24,13 @@ from .core import (
     SQLiteSecrets,
 )
 from .db import Database
+from .marketing import (
+    SQLiteMetaAdsAssets,
+    SQLiteMetaAdsInsights,
+    SQLiteMetaAdsLeads,
+    SQLiteMetaAdsObjects,
+    SQLiteMetaAdsWebhooks,
+)
 
 
 class SQLiteStore:
@@ -37,6 +49,11 @@ class SQLiteStore:
         self.secrets: SecretRepo = SQLiteSecrets(self.db)
         self.public_keys: PublicKeyRepo = SQLitePublicKeys(self.db)
         self.revoked_tokens: RevokedTokenRepo = SQLiteRevokedTokens(self.db)
+        self.meta_ads_objects: MetaAdsMirrorRepo = SQLiteMetaAdsObjects(self.db)
+        self.meta_ads_leads: MetaAdsLeadRepo = SQLiteMetaAdsLeads(self.db)
+        self.meta_ads_webhooks: MetaAdsWebhookRepo = SQLiteMetaAdsWebhooks(self.db)
+        self.meta_ads_insights: MetaAdsInsightsRepo = SQLiteMetaAdsInsights(self.db)
+        self.meta_ads_assets: MetaAdsAssetRepo = SQLiteMetaAdsAssets(self.db)
 
     @property
     def location(self) -> str:

@@ -1,0 +1,135 @@
+"""``/v1/marketing/ad-videos``: the ad account's videos, and uploads tracked as assets."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ....types._base import Deleted
+from ....types.marketing import (
+    AccountQuery,
+    AdVideo,
+    ObjectPage,
+    VideoUpload,
+    VideoUploadRequest,
+)
+from ...errors import HTTPError, NotImplementedByProvider
+from ...providers.meta_graph import GraphClient, act_id
+from ...store.base import AssetRecord, MirrorScope
+from . import _media
+from ._base import MarketingHandler, Prepared
+from ._mirror import VIDEOS
+
+#: From this size a video goes up in chunks (Meta's resumable upload), as a job.
+RESUMABLE_BYTES = 50 * _media.MIB
+#: The largest video this gateway takes (it holds the bytes while uploading them).
+MAX_VIDEO_BYTES = 1024 * _media.MIB
+
+
+def upload_state(status: dict[str, Any] | None) -> str:
+    """``processing``, ``ready`` or ``failed`` from Meta's video ``status``."""
+    video_status = (status or {}).get("video_status")
+    if video_status == "ready":
+        return "ready"
+    if video_status in ("error", "expired"):
+        return "failed"
+    return "processing"
+
+
+def view(asset: AssetRecord) -> VideoUpload:
+    raw = json.loads(asset.raw) if asset.raw else None
+    return VideoUpload(
+        asset_id=asset.id,
+        video_id=asset.remote_id,
+        account_id=asset.account_id,
+        upload_state=asset.state,  # type: ignore[arg-type]
+        upload_progress=asset.progress,
+        mode="async" if asset.job_id else "sync",
+        job_id=asset.job_id,
+        bytes=asset.size,
+        error=asset.error,
+        status=(raw or {}).get("status"),
+        raw=raw,
+    )
+
+
+async def refresh_status(graph: GraphClient, asset: AssetRecord, assets: Any) -> AssetRecord:
+    """Ask Meta how the asset's video is doing and record it."""
+    assert asset.remote_id is not None
+    answer = await graph.get(asset.remote_id, fields="id,status")
+    state = upload_state(answer.get("status"))
+    error = "Meta could not process the video" if state == "failed" else None
+    updated: AssetRecord = await assets.update(
+        asset.id, state=state, error=error, raw=json.dumps(answer)
+    )
+    return updated
+
+
+class AdVideosHandler(MarketingHandler):
+    async def list(self, query: AccountQuery) -> Prepared[ObjectPage[AdVideo]]:
+        """Videos of an ad account (``refresh=true``: from Meta)."""
+        account = act_id(query.account_id)
+        return await self.mirrored_page(
+            VIDEOS,
+            f"{account}/advideos",
+            MirrorScope(account),
+            refresh=query.refresh,
+            limit=query.limit,
+        )
+
+    async def retrieve(self, id: str) -> VideoUpload | AdVideo:
+        """An upload's progress by its ``asset_id`` (``upload_state``: pending, uploading,
+        processing, ready, failed), or a video by its Meta ``video_id`` (live status)."""
+        assets = self.ctx.store.meta_ads_assets
+        asset = await assets.get(self.customer.id, int(id)) if id.isdigit() else None
+        if asset is not None and asset.kind == "video":
+            if asset.state == "processing" and asset.remote_id:
+                asset = await refresh_status(await self.graph(), asset, assets)
+            return view(asset)
+        graph = await self.graph()
+        data = await graph.get(id, fields=VIDEOS.fields)
+        await self.mirror.save(VIDEOS, [data])
+        return AdVideo.model_validate(data)
+
+    async def create(self, body: VideoUploadRequest) -> VideoUpload:
+        """Upload a video: under 50 MB in this request (``mode: sync``), else as a resumable
+        upload job (202, ``mode: async``; follow it with GET /ad-videos/<asset_id>)."""
+        media = await _media.load(
+            self.ctx,
+            kind="video",
+            b64=body.video_base64,
+            url=body.video_url,
+            upload_url=body.upload_url,
+            max_bytes=MAX_VIDEO_BYTES,
+        )
+        account = act_id(body.account_id)
+        if len(media) >= RESUMABLE_BYTES:
+            raise NotImplementedByProvider(
+                "videos of 50 MB or more upload as a job, and this gateway has no job queue yet",
+                code="queue_unavailable",
+            )
+        graph = await self.graph()
+        assets = self.ctx.store.meta_ads_assets
+        asset = await assets.create(
+            self.customer.id, "video", account, name=body.name, size=len(media), state="uploading"
+        )
+        fields = {"title": body.title, "description": body.description, "name": body.name}
+        filename = body.name or "video.mp4"
+        try:
+            answer = await graph.post(
+                f"{account}/advideos", fields, files={"source": (filename, media.data, body.mime)}
+            )
+        except HTTPError as exc:
+            await assets.update(asset.id, state="failed", error=exc.message)
+            raise
+        asset = await assets.update(
+            asset.id, remote_id=str(answer["id"]), progress=100, state="processing"
+        )
+        return view(await refresh_status(graph, asset, assets))
+
+    async def delete(self, id: str) -> Deleted:
+        """Delete the video whose Meta ``video_id`` is ``id``."""
+        graph = await self.graph()
+        await graph.delete(id)
+        await self.mirror.forget(VIDEOS, id)
+        return Deleted(id=id)
