@@ -34,7 +34,8 @@ class FaultsHandler(Handler):
         if query.sleep:
             await asyncio.sleep(query.sleep)
         status = id.partition("-")[0]
-        if status.isdigit() and (query.fail_times == 0 or count <= query.fail_times):
+        failing = status.isdigit() and int(status) >= 400
+        if failing and (query.fail_times == 0 or count <= query.fail_times):
             headers = [("retry-after", query.retry_after)] if query.retry_after else []
             raise HTTPError(
                 f"fault {status} as asked",
