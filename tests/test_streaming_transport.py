@@ -11,13 +11,13 @@ from endpointr import AsyncEndpointr, Endpointr
 
 
 def _progress(client: Endpointr, key: str) -> list[str]:
-    return client._request("GET", f"/v1/testing/progress/{key}", cast=list[str])  # noqa: SLF001
+    return client._request("GET", f"/v1/testing/progress/{key}", cast=list[str])
 
 
 def test_frames_arrive_before_the_stream_ends(client: Endpointr) -> None:
     key = uuid.uuid4().hex
     params = {"n": 4, "delay": 0.3, "key": key}
-    response = client._send("GET", "/v1/testing/stream", params=params, stream=True)  # noqa: SLF001
+    response = client._send("GET", "/v1/testing/stream", params=params, stream=True)
     try:
         lines = response.iter_lines()
         first = next(line for line in lines if line)
@@ -35,7 +35,7 @@ def test_frames_arrive_before_the_stream_ends(client: Endpointr) -> None:
 def test_closing_early_stops_the_producer(client: Endpointr) -> None:
     key = uuid.uuid4().hex
     params = {"n": 50, "delay": 0.05, "key": key}
-    response = client._send("GET", "/v1/testing/stream", params=params, stream=True)  # noqa: SLF001
+    response = client._send("GET", "/v1/testing/stream", params=params, stream=True)
     assert next(response.iter_lines()) == "data: 0"
     response.close()
     deadline = time.monotonic() + 5
@@ -49,7 +49,7 @@ def test_closing_early_stops_the_producer(client: Endpointr) -> None:
 async def test_async_stream(aclient: AsyncEndpointr) -> None:
     key = uuid.uuid4().hex
     params = {"n": 3, "delay": 0.2, "key": key}
-    response = await aclient._send("GET", "/v1/testing/stream", params=params, stream=True)  # noqa: SLF001
+    response = await aclient._send("GET", "/v1/testing/stream", params=params, stream=True)
     seen = []
     async for line in response.aiter_lines():
         if line:
@@ -64,7 +64,7 @@ async def test_sync_client_inside_a_running_loop(client: Endpointr) -> None:
     asyncio.get_running_loop()
     client.vault.put("notebook", {"cell": 1})
     assert client.vault.get("notebook") == {"cell": 1}
-    response = client._send(  # noqa: SLF001
+    response = client._send(
         "GET", "/v1/testing/stream", params={"n": 2, "key": uuid.uuid4().hex}, stream=True
     )
     assert [line for line in response.iter_lines() if line] == ["data: 0", "data: 1"]
