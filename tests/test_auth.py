@@ -138,3 +138,31 @@ def test_missing_api_key_for_remote_is_a_clear_error() -> None:
 def test_token_route_rejects_unknown_fields(client: Endpointr) -> None:
     with pytest.raises(BadRequestError, match="unknown field"):
         client._request("POST", "/v1/token", json={"apikey": "x"}, cast=dict, auth="none")
+
+
+def test_remote_client_rotates_its_token_before_expiry(
+    harness: Harness, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """With 121 s tokens the client's 120 s safety margin is reached after one second: the
+    next call rotates (PATCH /v1/token), so the old jti is revoked and the call succeeds."""
+    from tests.support.server import ServerProcess
+
+    root = tmp_path_factory.mktemp("short-ttl")
+    env = {"ENDPOINTR_MASTER_KEY": harness.settings.master_key.get_secret_value(),  # type: ignore[union-attr]
+           "ENDPOINTR_JWT_TTL": "121", "ENDPOINTR_KEY_DIR": str(root)}  # fmt: skip
+    server = ServerProcess(harness.vault, env, root / "server.log")
+    try:
+        new = harness.admin.create_customer(f"ttl-{time.time_ns()}")
+        with Endpointr(api_key=new.api_key, base_url=server.url) as c:
+            c.vault.list()
+            first = c._tokens.token
+            assert first is not None
+            time.sleep(1.5)
+            c.vault.list()
+            second = c._tokens.token
+            assert second is not None
+            assert second.jti != first.jti
+            assert c.auth.introspect(first.token).reason == "revoked"
+            assert c.auth.introspect(second.token).valid
+    finally:
+        server.close()

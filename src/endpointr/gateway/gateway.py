@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from pydantic_core import to_jsonable_python
@@ -34,7 +34,7 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 def _request_id(headers: dict[str, str]) -> str:
     """The caller's ``X-Request-Id`` when it is a sane token, else a fresh one."""
     rid = headers.get("x-request-id", "")
-    return rid if _REQUEST_ID.fullmatch(rid) else uuid.uuid4().hex
+    return rid if _REQUEST_ID.fullmatch(rid) else os.urandom(16).hex()
 
 
 @functools.lru_cache(maxsize=8)
