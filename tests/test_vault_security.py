@@ -251,3 +251,10 @@ def test_two_processes_writing_one_vault_lose_nothing(vault: Path) -> None:
         assert names == {f"{w}-{i}" for w in ("p1", "p2") for i in range(n)}
         assert c.vault.get("p2-149") == {"who": "p2", "i": 149}
     assert os.path.getsize(vault) > 0
+
+
+def test_vault_files_are_private(vault: Path) -> None:
+    with Endpointr.local(vault, master_key=MASTER_KEY) as c:
+        c.vault.put("x", {"a": 1})
+        for path in vault.parent.glob(vault.name + "*"):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
