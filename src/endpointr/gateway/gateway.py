@@ -12,6 +12,7 @@ from pydantic_core import to_jsonable_python
 
 from . import envelope, extensions
 from .auth import Authenticator
+from .context import Context
 from .errors import HTTPError, PayloadTooLarge, Unauthorized
 from .events import Event, EventBus
 from .handler import Auth, Handler
@@ -24,7 +25,6 @@ from .vault import Vault
 if TYPE_CHECKING:
     import httpx
 
-    from .context import Context
     from .extensions import Closer
 
 log = logging.getLogger("endpointr.gateway")
@@ -99,8 +99,6 @@ class Gateway:
         return envelope.error(err, _request_id(headers))
 
     async def handle(self, request: Request) -> Response:
-        from .context import Context
-
         rid = _request_id(request.headers)
         if len(request.body) > self.settings.max_body_bytes:
             return self.too_large(len(request.body), request.headers)
