@@ -22,9 +22,11 @@ _ROWS = TypeAdapter(list[dict[str, Any]])
 
 
 def _graph_params(query: InsightsQuery) -> dict[str, Any]:
+    # Each row names its object, so rows of several ids (or breakdowns) can be told apart.
+    fields = dict.fromkeys([*query.fields, f"{query.level}_id"])
     params: dict[str, Any] = {
         "level": query.level,
-        "fields": ",".join(query.fields),
+        "fields": ",".join(fields),
         "date_preset": query.date_preset,
         "time_range": query.time_range,
         "time_increment": query.time_increment,
