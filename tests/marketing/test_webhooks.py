@@ -111,7 +111,8 @@ def test_subscription_defaults_and_conflicts(
     meta.marketing.webhook_subscriptions.create(
         object="page", object_id=page, fields=["leadgen"], callback_url=CALLBACK
     )
-    other = harness.local("other-" + mode) if mode == "local" else harness.remote("other-" + mode)
+    name = "rival-" + secrets.token_hex(6)
+    other = harness.local(name) if mode == "local" else harness.remote(name)
     with other:
         other.credentials.set("meta-ads", **CREDENTIALS)
         with pytest.raises(ConflictError, match="already subscribed by another customer"):
