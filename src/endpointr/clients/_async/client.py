@@ -25,14 +25,13 @@ from .._base import (
     USER_AGENT,
     NotGiven,
     Timeout,
-    cast_to,
     needs_reauth,
+    parse,
     parse_url,
     retry_delay,
     should_retry,
     status_error,
     to_timeout,
-    unwrap,
 )
 from .._transports import AsyncClientTransport
 from ._resource import AsyncAPIResource
@@ -352,4 +351,4 @@ class AsyncEndpointr:
             method, path, json=json, params=params, content=content, headers=headers,
             timeout=timeout, auth=auth,
         )  # fmt: skip
-        return cast_to(cast, unwrap(response))
+        return parse(cast, response)

@@ -28,14 +28,13 @@ from .._base import (
     USER_AGENT,
     NotGiven,
     Timeout,
-    cast_to,
     needs_reauth,
+    parse,
     parse_url,
     retry_delay,
     should_retry,
     status_error,
     to_timeout,
-    unwrap,
 )
 from .._transports import ClientTransport
 from ._resource import APIResource
@@ -355,4 +354,4 @@ class Endpointr:
             method, path, json=json, params=params, content=content, headers=headers,
             timeout=timeout, auth=auth,
         )  # fmt: skip
-        return cast_to(cast, unwrap(response))
+        return parse(cast, response)
