@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any, ClassVar, Generic, TypeVar
 
 from ....types._base import Deleted, Model, Params
-from ....types.marketing import STATUS_ACTIONS, ObjectPage, StatusChange
+from ....types.marketing import STATUS_ACTIONS, AccountQuery, ObjectPage, StatusChange
 from ...errors import BadRequest, NotFound
 from ...handler import Handler
-from ...providers.meta_graph import GraphClient, graph_for
+from ...providers.meta_graph import GraphClient, act_id, graph_for
 from ...store.base import MirrorScope
 from ._mirror import Level, Mirror, Prepared, id_order, page_json
 
@@ -90,6 +90,17 @@ class MarketingHandler(Handler):
             return self.prepared(page_json(rows, "local"))
         return await self.live_page(level, path, scope, limit=limit)
 
+    async def account_page(self, level: Level[Any], query: AccountQuery) -> Prepared[Any]:
+        """The ad account's objects of ``level``: the mirror, or Meta (see mirrored_page)."""
+        account = act_id(query.account_id)
+        return await self.mirrored_page(
+            level,
+            f"{account}/{level.edge}",
+            MirrorScope(account),
+            refresh=query.refresh,
+            limit=query.limit,
+        )
+
     async def fetch(self, level: Level[M], id: str, fields: str | None = None) -> M:
         """One object from Graph, mirrored."""
         graph = await self.graph()
@@ -121,9 +132,9 @@ class GraphObjectHandler(MarketingHandler, Generic[M]):
     async def _retrieve(self, id: str, refresh: bool) -> M:
         return await self.mirrored(self.level, id, refresh=refresh)
 
-    async def _create(self, path: str, params: dict[str, Any]) -> M:
+    async def _create(self, account_id: str, params: dict[str, Any]) -> M:
         graph = await self.graph()
-        created = await graph.post(path, params)
+        created = await graph.post(f"{act_id(account_id)}/{self.level.edge}", params)
         return await self.fetch(self.level, str(created["id"]))
 
     async def _update(self, id: str, params: dict[str, Any]) -> M:

@@ -46,6 +46,7 @@ class Level(Generic[M]):
     model: type[M]
     fields: str  # the Graph fields read for it
     noun: str  # for messages
+    edge: str = ""  # the ad account's edge that lists and creates them (act_…/<edge>)
     key: str = "id"  # the field that addresses it (images: their hash)
 
     def parse(self, items: Iterable[Mapping[str, Any]]) -> list[M]:
@@ -88,6 +89,7 @@ CAMPAIGNS = Level(
     "lifetime_budget,budget_remaining,spend_cap,bid_strategy,buying_type,special_ad_categories,"
     "start_time,stop_time,created_time,updated_time",
     "campaign",
+    edge="campaigns",
 )
 AD_SETS = Level(
     "adset",
@@ -96,6 +98,7 @@ AD_SETS = Level(
     "daily_budget,lifetime_budget,bid_amount,bid_strategy,targeting,promoted_object,"
     "destination_type,start_time,end_time,created_time,updated_time",
     "ad set",
+    edge="adsets",
 )
 ADS = Level(
     "ad",
@@ -103,6 +106,7 @@ ADS = Level(
     "id,name,account_id,campaign_id,adset_id,status,effective_status,creative{id},"
     "tracking_specs,created_time,updated_time",
     "ad",
+    edge="ads",
 )
 CREATIVES = Level(
     "creative",
@@ -110,6 +114,7 @@ CREATIVES = Level(
     "id,name,account_id,status,object_story_spec,image_hash,video_id,body,title,thumbnail_url,"
     "call_to_action_type,effective_object_story_id",
     "creative",
+    edge="adcreatives",
 )
 AUDIENCES = Level(
     "audience",
@@ -118,6 +123,7 @@ AUDIENCES = Level(
     "lookalike_spec,approximate_count_lower_bound,approximate_count_upper_bound,"
     "operation_status,delivery_status,time_created,time_updated",
     "audience",
+    edge="customaudiences",
 )
 IMAGES: Level[Any] = Level(
     "image",
@@ -125,15 +131,19 @@ IMAGES: Level[Any] = Level(
     "hash,id,account_id,name,url,permalink_url,width,height,status,created_time",
     "ad image",
     key="hash",
+    edge="adimages",
 )
 VIDEOS = Level(
     "video",
     AdVideo,
     "id,title,description,status,length,picture,created_time,updated_time",
     "ad video",
+    edge="advideos",
 )
 PAGES = Level("page", FacebookPage, "id,name,category,tasks,link", "Page")
-PIXELS = Level("pixel", Pixel, "id,name,creation_time,last_fired_time,is_unavailable", "pixel")
+PIXELS = Level(
+    "pixel", Pixel, "id,name,creation_time,last_fired_time,is_unavailable", "pixel", "adspixels"
+)
 CATALOGS = Level("catalog", Catalog, "id,name,product_count,vertical", "catalog")
 
 

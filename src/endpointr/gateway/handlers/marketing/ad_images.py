@@ -22,7 +22,7 @@ class AdImagesHandler(MarketingHandler):
         """Images of an ad account (``refresh=true``: from Meta); ``hashes`` (a JSON array or
         CSV) asks Meta for just those."""
         account = act_id(query.account_id)
-        path, scope = f"{account}/adimages", MirrorScope(account)
+        path, scope = f"{account}/{IMAGES.edge}", MirrorScope(account)
         if query.hashes:
             return await self.live_page(
                 IMAGES, path, scope, limit=query.limit, params={"hashes": query.hashes}
@@ -47,13 +47,13 @@ class AdImagesHandler(MarketingHandler):
         account = act_id(body.account_id)
         graph = await self.graph()
         answer = await graph.post(
-            f"{account}/adimages", {}, files={"filename": (name, media.data, mime)}
+            f"{account}/{IMAGES.edge}", {}, files={"filename": (name, media.data, mime)}
         )
         uploaded = next(iter((answer.get("images") or {}).values()), None)
         if not isinstance(uploaded, dict) or not uploaded.get("hash"):
             raise BadGateway("Meta accepted the image but returned no hash", code="meta_bad_answer")
         found = await graph.get(
-            f"{account}/adimages", hashes=[uploaded["hash"]], fields=IMAGES.fields
+            f"{account}/{IMAGES.edge}", hashes=[uploaded["hash"]], fields=IMAGES.fields
         )
         details = next(iter(found.get("data") or []), uploaded)
         (row,) = await self.mirror.save(IMAGES, [details], scope=MirrorScope(account))
@@ -67,6 +67,6 @@ class AdImagesHandler(MarketingHandler):
     async def delete(self, id: str, query: ImageDeleteQuery) -> Deleted:
         """Delete the image whose hash is ``id`` from the account's library."""
         graph = await self.graph()
-        await graph.delete(f"{act_id(query.account_id)}/adimages", hash=id)
+        await graph.delete(f"{act_id(query.account_id)}/{IMAGES.edge}", hash=id)
         await self.mirror.forget(IMAGES, id)
         return Deleted(id=id)

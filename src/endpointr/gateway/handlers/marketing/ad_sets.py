@@ -46,7 +46,7 @@ class AdSetsHandler(GraphObjectHandler[AdSet]):
         """Create an ad set, or ``{action: set_status|activate|pause|archive, id}``."""
         if isinstance(body, StatusChange):
             return await self._set_status(body)
-        return await self._create(f"{act_id(body.account_id)}/adsets", create_fields(body))
+        return await self._create(body.account_id, create_fields(body))
 
     async def update(self, id: str, body: AdSetUpdate) -> AdSet:
         """Change the fields sent (and only those)."""

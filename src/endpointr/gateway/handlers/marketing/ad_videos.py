@@ -15,7 +15,7 @@ from ....types.marketing import (
 )
 from ...errors import HTTPError, NotImplementedByProvider
 from ...providers.meta_graph import GraphClient, act_id
-from ...store.base import AssetRecord, MirrorScope
+from ...store.base import AssetRecord
 from . import _media
 from ._base import MarketingHandler, Prepared
 from ._mirror import VIDEOS
@@ -68,14 +68,7 @@ async def refresh_status(graph: GraphClient, asset: AssetRecord, assets: Any) ->
 class AdVideosHandler(MarketingHandler):
     async def list(self, query: AccountQuery) -> Prepared[ObjectPage[AdVideo]]:
         """Videos of an ad account (``refresh=true``: from Meta)."""
-        account = act_id(query.account_id)
-        return await self.mirrored_page(
-            VIDEOS,
-            f"{account}/advideos",
-            MirrorScope(account),
-            refresh=query.refresh,
-            limit=query.limit,
-        )
+        return await self.account_page(VIDEOS, query)
 
     async def retrieve(self, id: str) -> VideoUpload | AdVideo:
         """An upload's progress by its ``asset_id`` (``upload_state``: pending, uploading,
@@ -117,7 +110,9 @@ class AdVideosHandler(MarketingHandler):
         filename = body.name or "video.mp4"
         try:
             answer = await graph.post(
-                f"{account}/advideos", fields, files={"source": (filename, media.data, body.mime)}
+                f"{account}/{VIDEOS.edge}",
+                fields,
+                files={"source": (filename, media.data, body.mime)},
             )
         except HTTPError as exc:
             await assets.update(asset.id, state="failed", error=exc.message)

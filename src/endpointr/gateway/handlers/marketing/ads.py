@@ -81,7 +81,7 @@ class AdsHandler(GraphObjectHandler[Ad]):
             self.op = "preview"
             return await self._preview(body.id, body.ad_format)
         params = _creative(create_fields(body))
-        return await self._create(f"{act_id(body.account_id)}/ads", params)
+        return await self._create(body.account_id, params)
 
     async def update(self, id: str, body: AdUpdate) -> Ad:
         """Change the fields sent (and only those)."""

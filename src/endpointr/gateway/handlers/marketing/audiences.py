@@ -18,8 +18,6 @@ from ....types.marketing import (
 )
 from ...errors import BadRequest
 from ...providers import meta_hashing
-from ...providers.meta_graph import act_id
-from ...store.base import MirrorScope
 from ._base import GraphObjectHandler, Prepared, create_fields
 from ._mirror import AUDIENCES
 
@@ -61,14 +59,7 @@ class AudiencesHandler(GraphObjectHandler[Audience]):
 
     async def list(self, query: AccountQuery) -> Prepared[ObjectPage[Audience]]:
         """Custom and lookalike audiences of an ad account (``refresh=true``: from Meta)."""
-        account = act_id(query.account_id)
-        return await self.mirrored_page(
-            AUDIENCES,
-            f"{account}/customaudiences",
-            MirrorScope(account),
-            refresh=query.refresh,
-            limit=query.limit,
-        )
+        return await self.account_page(AUDIENCES, query)
 
     async def retrieve(self, id: str, query: RetrieveQuery) -> Audience:
         """One audience (rule, lookalike spec, approximate size): the mirror first."""
@@ -84,7 +75,7 @@ class AudiencesHandler(GraphObjectHandler[Audience]):
         if isinstance(body, LookalikeCreate):
             self.op = "lookalike"
             params["subtype"] = "LOOKALIKE"
-        return await self._create(f"{act_id(body.account_id)}/customaudiences", params)
+        return await self._create(body.account_id, params)
 
     async def delete(self, id: str) -> Deleted:
         """Delete in Meta; the mirror keeps the row, marked deleted."""

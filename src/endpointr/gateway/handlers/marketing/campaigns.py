@@ -12,8 +12,6 @@ from ....types.marketing import (
     RetrieveQuery,
     StatusChange,
 )
-from ...providers.meta_graph import act_id
-from ...store.base import MirrorScope
 from ._base import GraphObjectHandler, Prepared, changed_fields, create_fields
 from ._mirror import CAMPAIGNS
 
@@ -23,14 +21,7 @@ class CampaignsHandler(GraphObjectHandler[Campaign]):
 
     async def list(self, query: AccountQuery) -> Prepared[ObjectPage[Campaign]]:
         """Campaigns of an ad account, from the local mirror (``refresh=true``: from Meta)."""
-        account = act_id(query.account_id)
-        return await self.mirrored_page(
-            CAMPAIGNS,
-            f"{account}/campaigns",
-            MirrorScope(account),
-            refresh=query.refresh,
-            limit=query.limit,
-        )
+        return await self.account_page(CAMPAIGNS, query)
 
     async def retrieve(self, id: str, query: RetrieveQuery) -> Campaign:
         """One campaign: the mirror first, Meta with ``refresh=true`` or when not mirrored."""
@@ -41,7 +32,7 @@ class CampaignsHandler(GraphObjectHandler[Campaign]):
         ``{action: set_status|activate|pause|archive, id}``."""
         if isinstance(body, StatusChange):
             return await self._set_status(body)
-        return await self._create(f"{act_id(body.account_id)}/campaigns", create_fields(body))
+        return await self._create(body.account_id, create_fields(body))
 
     async def update(self, id: str, body: CampaignUpdate) -> Campaign:
         """Change the fields sent (and only those)."""

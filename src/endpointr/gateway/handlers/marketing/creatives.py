@@ -13,7 +13,6 @@ from ....types.marketing import (
 )
 from ...errors import HTTPError
 from ...providers.meta_graph import act_id
-from ...store.base import MirrorScope
 from ._base import GraphObjectHandler, Prepared, create_fields
 from ._mirror import CREATIVES
 
@@ -24,14 +23,7 @@ class CreativesHandler(GraphObjectHandler[Creative]):
 
     async def list(self, query: AccountQuery) -> Prepared[ObjectPage[Creative]]:
         """Creatives of an ad account (``refresh=true``: from Meta)."""
-        account = act_id(query.account_id)
-        return await self.mirrored_page(
-            CREATIVES,
-            f"{account}/adcreatives",
-            MirrorScope(account),
-            refresh=query.refresh,
-            limit=query.limit,
-        )
+        return await self.account_page(CREATIVES, query)
 
     async def retrieve(self, id: str, query: RetrieveQuery) -> Creative:
         """One creative: the mirror first, Meta with ``refresh=true`` or when not mirrored."""
@@ -40,14 +32,13 @@ class CreativesHandler(GraphObjectHandler[Creative]):
     async def create(self, body: CreativeBody) -> Creative | CreativeValidation:
         """Create a creative, or with ``action: validate`` have Meta check it without
         creating anything (``{valid, errors}``)."""
-        path = f"{act_id(body.account_id)}/adcreatives"
         if body.action == "create":
-            return await self._create(path, create_fields(body))
+            return await self._create(body.account_id, create_fields(body))
         self.op = "validate"
         graph = await self.graph()
         params = {**create_fields(body), "execution_options": ["validate_only"]}
         try:
-            await graph.post(path, params)
+            await graph.post(f"{act_id(body.account_id)}/{CREATIVES.edge}", params)
         except HTTPError as exc:
             if exc.status_code != 400:
                 raise

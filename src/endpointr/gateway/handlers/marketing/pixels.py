@@ -13,9 +13,7 @@ from ....types.marketing import (
     Pixel,
     RetrieveQuery,
 )
-from ...providers.meta_graph import act_id
 from ...providers.meta_hashing import hash_user_data
-from ...store.base import MirrorScope
 from ._base import MarketingHandler, Prepared
 from ._mirror import PIXELS
 
@@ -23,14 +21,7 @@ from ._mirror import PIXELS
 class PixelsHandler(MarketingHandler):
     async def list(self, query: AccountQuery) -> Prepared[ObjectPage[Pixel]]:
         """Pixels of an ad account (``refresh=true``: from Meta)."""
-        account = act_id(query.account_id)
-        return await self.mirrored_page(
-            PIXELS,
-            f"{account}/adspixels",
-            MirrorScope(account),
-            refresh=query.refresh,
-            limit=query.limit,
-        )
+        return await self.account_page(PIXELS, query)
 
     async def retrieve(self, id: str, query: RetrieveQuery) -> Pixel:
         """One pixel: the mirror first."""

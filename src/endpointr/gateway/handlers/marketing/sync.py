@@ -17,12 +17,7 @@ if TYPE_CHECKING:
 
 #: Campaign -> ad set -> ad -> creative, each listed on the account's own edge: one Graph
 #: request per page of 100 objects per level, however the objects nest.
-TREE: tuple[tuple[Level[Any], str], ...] = (
-    (CAMPAIGNS, "campaigns"),
-    (AD_SETS, "adsets"),
-    (ADS, "ads"),
-    (CREATIVES, "adcreatives"),
-)
+TREE: tuple[Level[Any], ...] = (CAMPAIGNS, AD_SETS, ADS, CREATIVES)
 
 
 async def sync_account(
@@ -33,10 +28,10 @@ async def sync_account(
     scope = MirrorScope(account)
     before = graph.requests
     counts = []
-    for level, edge in TREE:
+    for level in TREE:
         started = time.time()
         count = 0
-        async for page in graph.pages(f"{account}/{edge}", {"fields": level.fields}):
+        async for page in graph.pages(f"{account}/{level.edge}", {"fields": level.fields}):
             count += len(await mirror.save(level, page, scope=scope))
         await mirror.complete(level, scope, started)
         counts.append(count)

@@ -60,12 +60,38 @@ def b64(file: FileInput) -> str:
     return base64.b64encode(data).decode()
 
 
-class AsyncMirrored(AsyncAPIResource, Generic[M]):
-    """What every resource of mirrored Graph objects has: retrieve, and a typed list."""
+class AsyncListing(AsyncAPIResource, Generic[M]):
+    """A resource whose list answers a page of typed objects."""
 
     _path: ClassVar[str]
-    _model: type[M]
     _page: type[ObjectPage[M]]
+
+    async def _list(self, params: dict[str, Any], timeout: Timeout) -> ObjectPage[M]:
+        return await self._client._request(
+            "GET", self._path, params=params, cast=self._page, timeout=timeout
+        )
+
+
+class AsyncByAccount(AsyncListing[M]):
+    """Objects that belong to an ad account, and are listed by it."""
+
+    async def list(
+        self,
+        *,
+        account_id: str,
+        refresh: bool = False,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ObjectPage[M]:
+        """The ad account's objects, from the local mirror (``.source == "local"``) or, with
+        ``refresh=True`` or before the account was ever listed, from Meta (``"live"``)."""
+        return await self._list(query(account_id=account_id, refresh=refresh, limit=limit), timeout)
+
+
+class AsyncMirrored(AsyncListing[M]):
+    """Objects you can also retrieve one by one, the mirror first."""
+
+    _model: type[M]
 
     async def retrieve(self, id: str, *, refresh: bool = False, timeout: Timeout = NOT_GIVEN) -> M:
         """The object from the local mirror; from Meta with ``refresh=True`` (or when it was
@@ -76,11 +102,6 @@ class AsyncMirrored(AsyncAPIResource, Generic[M]):
             params=query(refresh=refresh or None),
             cast=self._model,
             timeout=timeout,
-        )
-
-    async def _list(self, params: dict[str, Any], timeout: Timeout) -> ObjectPage[M]:
-        return await self._client._request(
-            "GET", self._path, params=params, cast=self._page, timeout=timeout
         )
 
 

@@ -20,7 +20,7 @@ from .....types.marketing import (
 )
 from ...._base import NOT_GIVEN, NotGiven, Timeout
 from ..._resource import AsyncAPIResource
-from ._shared import AsyncMirrored, body, query
+from ._shared import AsyncByAccount, AsyncMirrored, body, query
 
 
 class AsyncAdAccounts(AsyncMirrored[AdAccount]):
@@ -61,23 +61,12 @@ class AsyncPages(AsyncMirrored[FacebookPage]):
         return await self._list(params, timeout)
 
 
-class AsyncPixels(AsyncMirrored[Pixel]):
+class AsyncPixels(AsyncMirrored[Pixel], AsyncByAccount[Pixel]):
     """``client.marketing.pixels``, and server-side events through the Conversions API."""
 
     _path = "/v1/marketing/pixels"
     _model = Pixel
     _page = ObjectPage[Pixel]
-
-    async def list(
-        self,
-        *,
-        account_id: str,
-        refresh: bool = False,
-        limit: int | None = None,
-        timeout: Timeout = NOT_GIVEN,
-    ) -> ObjectPage[Pixel]:
-        """The account's pixels (datasets)."""
-        return await self._list(query(account_id=account_id, refresh=refresh, limit=limit), timeout)
 
     async def create(
         self,

@@ -11,7 +11,7 @@ from .....types._base import Deleted
 from .....types.marketing import AdImage, AdVideo, ObjectPage, VideoUpload
 from ...._base import NOT_GIVEN, NotGiven, Timeout, cast_to, path_segment
 from ..._resource import AsyncAPIResource
-from ._shared import FileInput, b64, body, query
+from ._shared import AsyncByAccount, FileInput, b64, body, query
 
 ProgressCallback = Callable[[VideoUpload], object]
 
@@ -81,24 +81,11 @@ class AsyncAdImages(AsyncAPIResource):
         )
 
 
-class AsyncAdVideos(AsyncAPIResource):
+class AsyncAdVideos(AsyncByAccount[AdVideo]):
     """``client.marketing.ad_videos``: the account's videos, and uploads you can follow."""
 
     _path = "/v1/marketing/ad-videos"
-
-    async def list(
-        self,
-        *,
-        account_id: str,
-        refresh: bool = False,
-        limit: int | None = None,
-        timeout: Timeout = NOT_GIVEN,
-    ) -> ObjectPage[AdVideo]:
-        """The account's videos (mirror, or Meta with ``refresh``)."""
-        params = query(account_id=account_id, refresh=refresh, limit=limit)
-        return await self._client._request(
-            "GET", self._path, params=params, cast=ObjectPage[AdVideo], timeout=timeout
-        )
+    _page = ObjectPage[AdVideo]
 
     async def retrieve(self, id: str, *, timeout: Timeout = NOT_GIVEN) -> VideoUpload | AdVideo:
         """An upload by its ``asset_id`` (a :class:`VideoUpload`), or a video by its Meta

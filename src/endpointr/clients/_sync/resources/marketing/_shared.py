@@ -62,12 +62,38 @@ def b64(file: FileInput) -> str:
     return base64.b64encode(data).decode()
 
 
-class Mirrored(APIResource, Generic[M]):
-    """What every resource of mirrored Graph objects has: retrieve, and a typed list."""
+class Listing(APIResource, Generic[M]):
+    """A resource whose list answers a page of typed objects."""
 
     _path: ClassVar[str]
-    _model: type[M]
     _page: type[ObjectPage[M]]
+
+    def _list(self, params: dict[str, Any], timeout: Timeout) -> ObjectPage[M]:
+        return self._client._request(
+            "GET", self._path, params=params, cast=self._page, timeout=timeout
+        )
+
+
+class ByAccount(Listing[M]):
+    """Objects that belong to an ad account, and are listed by it."""
+
+    def list(
+        self,
+        *,
+        account_id: str,
+        refresh: bool = False,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> ObjectPage[M]:
+        """The ad account's objects, from the local mirror (``.source == "local"``) or, with
+        ``refresh=True`` or before the account was ever listed, from Meta (``"live"``)."""
+        return self._list(query(account_id=account_id, refresh=refresh, limit=limit), timeout)
+
+
+class Mirrored(Listing[M]):
+    """Objects you can also retrieve one by one, the mirror first."""
+
+    _model: type[M]
 
     def retrieve(self, id: str, *, refresh: bool = False, timeout: Timeout = NOT_GIVEN) -> M:
         """The object from the local mirror; from Meta with ``refresh=True`` (or when it was
@@ -78,11 +104,6 @@ class Mirrored(APIResource, Generic[M]):
             params=query(refresh=refresh or None),
             cast=self._model,
             timeout=timeout,
-        )
-
-    def _list(self, params: dict[str, Any], timeout: Timeout) -> ObjectPage[M]:
-        return self._client._request(
-            "GET", self._path, params=params, cast=self._page, timeout=timeout
         )
 
 

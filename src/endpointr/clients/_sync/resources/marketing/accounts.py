@@ -22,7 +22,7 @@ from .....types.marketing import (
 )
 from ...._base import NOT_GIVEN, NotGiven, Timeout
 from ..._resource import APIResource
-from ._shared import Mirrored, body, query
+from ._shared import ByAccount, Mirrored, body, query
 
 
 class AdAccounts(Mirrored[AdAccount]):
@@ -63,23 +63,12 @@ class Pages(Mirrored[FacebookPage]):
         return self._list(params, timeout)
 
 
-class Pixels(Mirrored[Pixel]):
+class Pixels(Mirrored[Pixel], ByAccount[Pixel]):
     """``client.marketing.pixels``, and server-side events through the Conversions API."""
 
     _path = "/v1/marketing/pixels"
     _model = Pixel
     _page = ObjectPage[Pixel]
-
-    def list(
-        self,
-        *,
-        account_id: str,
-        refresh: bool = False,
-        limit: int | None = None,
-        timeout: Timeout = NOT_GIVEN,
-    ) -> ObjectPage[Pixel]:
-        """The account's pixels (datasets)."""
-        return self._list(query(account_id=account_id, refresh=refresh, limit=limit), timeout)
 
     def create(
         self,

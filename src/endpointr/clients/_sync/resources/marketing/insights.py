@@ -9,12 +9,25 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Literal
 
+from typing_extensions import TypedDict, Unpack
+
 from .....types.marketing import InsightsLevel, InsightsReport, Lead, LeadForm, ObjectPage
-from ...._base import NOT_GIVEN, NotGiven, Timeout, path_segment
+from ...._base import NOT_GIVEN, Timeout, path_segment
 from ..._resource import APIResource
 from ._shared import body, query
 
-TimeIncrement = int | Literal["all_days", "monthly"]
+
+class InsightsParams(TypedDict, total=False):
+    """What an insights query may add to ``level`` and ``ids``."""
+
+    date_preset: str  # today, yesterday, last_7d, last_30d, this_month, maximum, …
+    time_range: Mapping[str, str]  # {"since": "YYYY-MM-DD", "until": "YYYY-MM-DD"}
+    time_increment: int | Literal["all_days", "monthly"]  # 1: one row a day
+    fields: Sequence[str]
+    breakdowns: Sequence[str]  # age, gender, country, publisher_platform, …
+    action_breakdowns: Sequence[str]
+    cached: bool  # default True: reuse a snapshot of the same query younger than 15 min
+    limit: int
 
 
 class Insights(APIResource):
@@ -27,25 +40,18 @@ class Insights(APIResource):
         *,
         level: InsightsLevel,
         ids: Sequence[str],
-        date_preset: str | NotGiven = NOT_GIVEN,
-        time_range: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        time_increment: TimeIncrement | NotGiven = NOT_GIVEN,
-        fields: Sequence[str] | NotGiven = NOT_GIVEN,
-        breakdowns: Sequence[str] | NotGiven = NOT_GIVEN,
-        action_breakdowns: Sequence[str] | NotGiven = NOT_GIVEN,
-        cached: bool = True,
-        limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        **params: Unpack[InsightsParams],
     ) -> InsightsReport:
-        """Metrics for ``ids`` at ``level`` (GET). ``date_preset`` (``last_7d`` …) or
-        ``time_range={"since": "2026-05-01", "until": "2026-05-21"}``; ``cached`` reuses a
-        snapshot of the same query younger than 15 minutes."""
-        values = dict(locals())
-        params = query(**{k: v for k, v in values.items() if k not in _LOCALS})
-        if not isinstance(time_range, NotGiven):
-            params["time_range"] = json.dumps(dict(time_range), separators=(",", ":"))
+        """Metrics for ``ids`` at ``level``, as a GET: e.g. ``date_preset="last_7d"`` or
+        ``time_range={"since": "2026-05-01", "until": "2026-05-21"}``, ``time_increment=1``,
+        ``breakdowns=["age"]``."""
+        time_range = params.pop("time_range", None)
+        values = query(level=level, ids=ids, **params)
+        if time_range is not None:
+            values["time_range"] = json.dumps(dict(time_range), separators=(",", ":"))
         return self._client._request(
-            "GET", self._path, params=params, cast=InsightsReport, timeout=timeout
+            "GET", self._path, params=values, cast=InsightsReport, timeout=timeout
         )
 
     def create(
@@ -53,26 +59,14 @@ class Insights(APIResource):
         *,
         level: InsightsLevel,
         ids: Sequence[str],
-        date_preset: str | NotGiven = NOT_GIVEN,
-        time_range: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        time_increment: TimeIncrement | NotGiven = NOT_GIVEN,
-        fields: Sequence[str] | NotGiven = NOT_GIVEN,
-        breakdowns: Sequence[str] | NotGiven = NOT_GIVEN,
-        action_breakdowns: Sequence[str] | NotGiven = NOT_GIVEN,
-        cached: bool = True,
-        limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        **params: Unpack[InsightsParams],
     ) -> InsightsReport:
-        """The same query as :meth:`list`, sent as a JSON body (POST)."""
-        values = dict(locals())
-        payload = body({k: v for k, v in values.items() if k not in _LOCALS[:3] and v is not None})
+        """The same query as :meth:`list`, sent as a JSON body (a POST)."""
+        payload = body({"level": level, "ids": list(ids), **params})
         return self._client._request(
             "POST", self._path, json=payload, cast=InsightsReport, timeout=timeout
         )
-
-
-#: A method's locals that are not query parameters (the JSON time_range is added apart).
-_LOCALS = ("self", "timeout", "values", "time_range")
 
 
 class Leads(APIResource):

@@ -12,7 +12,7 @@ from .....types._base import Deleted
 from .....types.marketing import AdImage, AdVideo, ObjectPage, VideoUpload
 from ...._base import NOT_GIVEN, NotGiven, Timeout, cast_to, path_segment
 from ..._resource import APIResource
-from ._shared import FileInput, b64, body, query
+from ._shared import ByAccount, FileInput, b64, body, query
 
 ProgressCallback = Callable[[VideoUpload], object]
 
@@ -80,24 +80,11 @@ class AdImages(APIResource):
         )
 
 
-class AdVideos(APIResource):
+class AdVideos(ByAccount[AdVideo]):
     """``client.marketing.ad_videos``: the account's videos, and uploads you can follow."""
 
     _path = "/v1/marketing/ad-videos"
-
-    def list(
-        self,
-        *,
-        account_id: str,
-        refresh: bool = False,
-        limit: int | None = None,
-        timeout: Timeout = NOT_GIVEN,
-    ) -> ObjectPage[AdVideo]:
-        """The account's videos (mirror, or Meta with ``refresh``)."""
-        params = query(account_id=account_id, refresh=refresh, limit=limit)
-        return self._client._request(
-            "GET", self._path, params=params, cast=ObjectPage[AdVideo], timeout=timeout
-        )
+    _page = ObjectPage[AdVideo]
 
     def retrieve(self, id: str, *, timeout: Timeout = NOT_GIVEN) -> VideoUpload | AdVideo:
         """An upload by its ``asset_id`` (a :class:`VideoUpload`), or a video by its Meta

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from typing_extensions import TypedDict, Unpack
+
 from .....types.marketing import (
     Ad,
     AdPreview,
@@ -21,29 +23,17 @@ from .....types.marketing import (
     Status,
 )
 from ...._base import NOT_GIVEN, NotGiven, Timeout
-from ._shared import GraphObjects, StatusVerbs, body, query
+from ._shared import ByAccount, GraphObjects, StatusVerbs, body, query
 
 When = datetime | str | int
 
 
-class Campaigns(StatusVerbs[Campaign]):
+class Campaigns(StatusVerbs[Campaign], ByAccount[Campaign]):
     """``client.marketing.campaigns``."""
 
     _path = "/v1/marketing/campaigns"
     _model = Campaign
     _page = ObjectPage[Campaign]
-
-    def list(
-        self,
-        *,
-        account_id: str,
-        refresh: bool = False,
-        limit: int | None = None,
-        timeout: Timeout = NOT_GIVEN,
-    ) -> ObjectPage[Campaign]:
-        """The account's campaigns, from the local mirror (``.source == "local"``) or, with
-        ``refresh=True`` or before the account was ever listed, from Meta."""
-        return self._list(query(account_id=account_id, refresh=refresh, limit=limit), timeout)
 
     def create(
         self,
@@ -228,56 +218,48 @@ class Ads(StatusVerbs[Ad]):
         )
 
 
-class Creatives(GraphObjects[Creative]):
+class CreativeFields(TypedDict, total=False):
+    """A creative's content; a link ad: ``object_story_spec={"page_id": …, "link_data":
+    {"link": …, "message": …, "call_to_action": {…}}}``."""
+
+    object_story_spec: Mapping[str, Any]
+    asset_feed_spec: Mapping[str, Any]
+    image_hash: str  # from ad_images.create()
+    video_id: str  # from ad_videos.create()
+    url_tags: str
+
+
+class Creatives(GraphObjects[Creative], ByAccount[Creative]):
     """``client.marketing.creatives`` (creatives are immutable in Meta: no update)."""
 
     _path = "/v1/marketing/creatives"
     _model = Creative
     _page = ObjectPage[Creative]
 
-    def list(
-        self,
-        *,
-        account_id: str,
-        refresh: bool = False,
-        limit: int | None = None,
-        timeout: Timeout = NOT_GIVEN,
-    ) -> ObjectPage[Creative]:
-        """The account's creatives (mirror, or Meta with ``refresh``)."""
-        return self._list(query(account_id=account_id, refresh=refresh, limit=limit), timeout)
-
     def create(
         self,
         *,
         account_id: str,
         name: str,
-        object_story_spec: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        asset_feed_spec: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        image_hash: str | NotGiven = NOT_GIVEN,
-        video_id: str | NotGiven = NOT_GIVEN,
-        url_tags: str | NotGiven = NOT_GIVEN,
         extra_body: Mapping[str, Any] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        **fields: Unpack[CreativeFields],
     ) -> Creative:
         """Create a creative (``image_hash`` from ad images, ``video_id`` from ad videos)."""
-        values = dict(locals())
-        return self._post(body(_fields(values), extra_body), timeout)
+        payload = body({"account_id": account_id, "name": name, **fields}, extra_body)
+        return self._post(payload, timeout)
 
     def validate(
         self,
         *,
         account_id: str,
         name: str,
-        object_story_spec: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        asset_feed_spec: Mapping[str, Any] | NotGiven = NOT_GIVEN,
-        image_hash: str | NotGiven = NOT_GIVEN,
-        video_id: str | NotGiven = NOT_GIVEN,
-        url_tags: str | NotGiven = NOT_GIVEN,
         extra_body: Mapping[str, Any] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        **fields: Unpack[CreativeFields],
     ) -> CreativeValidation:
         """Have Meta check a creative without creating it: ``.valid`` and ``.errors``."""
-        values = {**_fields(dict(locals())), "action": "validate"}
+        values = {"action": "validate", "account_id": account_id, "name": name, **fields}
         return self._client._request(
             "POST",
             self._path,
@@ -287,23 +269,12 @@ class Creatives(GraphObjects[Creative]):
         )
 
 
-class Audiences(GraphObjects[Audience]):
+class Audiences(GraphObjects[Audience], ByAccount[Audience]):
     """``client.marketing.audiences``: custom and lookalike audiences and their users."""
 
     _path = "/v1/marketing/audiences"
     _model = Audience
     _page = ObjectPage[Audience]
-
-    def list(
-        self,
-        *,
-        account_id: str,
-        refresh: bool = False,
-        limit: int | None = None,
-        timeout: Timeout = NOT_GIVEN,
-    ) -> ObjectPage[Audience]:
-        """The account's audiences (mirror, or Meta with ``refresh``)."""
-        return self._list(query(account_id=account_id, refresh=refresh, limit=limit), timeout)
 
     def create(
         self,
