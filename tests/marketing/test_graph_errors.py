@@ -128,3 +128,20 @@ def test_missing_credentials_say_how_to_store_them(client: Endpointr, graph: Fak
     assert info.value.code == "meta_credentials_missing"
     assert "PUT /v1/credentials/meta-ads" in info.value.message
     assert graph.calls == []
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("../me", "is not a Graph object id"),
+        ("123?fields=access_token", "is not a Graph object id"),
+        ("1 2", "is not a Graph object id"),
+        ("", "campaign_id: String should have at least 1 character"),
+    ],
+)
+def test_ids_that_are_not_graph_ids_never_reach_meta(
+    meta: Endpointr, graph: FakeGraph, bad: str, message: str
+) -> None:
+    with pytest.raises(BadRequestError, match=message):
+        meta.marketing.ad_sets.list(campaign_id=bad, refresh=True)
+    assert graph.calls == []

@@ -770,7 +770,7 @@ class WebhookSubscribe(Params):
     ``verify_token`` to the operator's ``ENDPOINTR_META_WEBHOOK_VERIFY_TOKEN``."""
 
     object: str = Field(pattern=r"^[a-z_]+$")
-    object_id: str | None = None
+    object_id: str | None = Field(default=None, min_length=1)
     fields: list[str] = Field(min_length=1)
     callback_url: str | None = None
     verify_token: str | None = None
@@ -801,14 +801,14 @@ class AccountQuery(ListQuery):
 
 
 class AdSetQuery(ListQuery):
-    account_id: str | None = None
-    campaign_id: str | None = None
+    account_id: str | None = Field(default=None, min_length=1)
+    campaign_id: str | None = Field(default=None, min_length=1)
 
 
 class AdQuery(AdSetQuery):
-    adset_id: str | None = None
+    adset_id: str | None = Field(default=None, min_length=1)
     action: Literal["preview"] | None = None
-    id: str | None = None
+    id: str | None = Field(default=None, min_length=1)
     ad_format: str = "DESKTOP_FEED_STANDARD"
 
 
@@ -833,13 +833,13 @@ class PagesQuery(ListQuery):
 
 class CatalogQuery(ListQuery):
     action: Literal["product_sets", "products", "diagnostics"] | None = None
-    id: str | None = None
+    id: str | None = Field(default=None, min_length=1)
 
 
 class LeadsQuery(Params):
     action: Literal["forms", "local"] | None = None
-    page_id: str | None = None
-    form_id: str | None = None
+    page_id: str | None = Field(default=None, min_length=1)
+    form_id: str | None = Field(default=None, min_length=1)
     created_after: date | None = None
     since: date | None = None
     limit: int | None = Field(default=None, ge=1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ Files = Mapping[str, tuple[str, bytes, str]]
 
 _RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
 _TOKEN_CODES = frozenset({102, 190, 2500})
+_SEGMENT = re.compile(r"[A-Za-z0-9_.:-]+")
 _HINTS = {
     "act_": (
         "account ids carry the act_ prefix (act_1234567); check the account id you passed "
@@ -68,6 +70,16 @@ def act_id(account_id: str) -> str:
             code="invalid_account_id",
         )
     return f"act_{digits}"
+
+
+def _check_path(path: str) -> None:
+    """Ids that callers pass end up in Graph paths: each segment must look like one."""
+    for segment in path.split("/"):
+        if not _SEGMENT.fullmatch(segment) or segment in (".", ".."):
+            raise BadRequest(
+                f"{segment!r} (in {path!r}) is not a Graph object id or edge",
+                code="invalid_graph_id",
+            )
 
 
 def graph_value(value: Any) -> str:
@@ -192,6 +204,7 @@ class GraphClient:
         token: str | None = None,
     ) -> dict[str, Any]:
         """One Graph request; the JSON object it answers, or the mapped error."""
+        _check_path(path)
         token = token or self.access_token
         query = _encode(params)
         if self.app_secret:
@@ -200,7 +213,7 @@ class GraphClient:
         try:
             response = await self.http.request(
                 method,
-                f"{self.base_url}/{path.lstrip('/')}",
+                f"{self.base_url}/{path}",
                 params=query,
                 data=_encode(data) if data is not None else None,
                 files=files,

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from ....types._base import Deleted, Model, Params
 from ....types.marketing import STATUS_ACTIONS, AccountQuery, ObjectPage, StatusChange
-from ...errors import BadRequest, NotFound
+from ...errors import BadGateway, BadRequest, NotFound
 from ...handler import Handler
 from ...providers.meta_graph import GraphClient, act_id, graph_for
 from ...store.base import MirrorScope
@@ -35,6 +35,13 @@ def changed_fields(body: Params) -> dict[str, Any]:
     if not changes:
         raise BadRequest("nothing to update: send at least one field", code="empty_update")
     return changes
+
+
+def created_id(answer: dict[str, Any]) -> str:
+    """The ``id`` of what Graph just created (a 502 if Meta left it out)."""
+    if not answer.get("id"):
+        raise BadGateway("Meta accepted the request but answered no id", code="meta_bad_answer")
+    return str(answer["id"])
 
 
 class MarketingHandler(Handler):
@@ -135,7 +142,7 @@ class GraphObjectHandler(MarketingHandler, Generic[M]):
     async def _create(self, account_id: str, params: dict[str, Any]) -> M:
         graph = await self.graph()
         created = await graph.post(f"{act_id(account_id)}/{self.level.edge}", params)
-        return await self.fetch(self.level, str(created["id"]))
+        return await self.fetch(self.level, created_id(created))
 
     async def _update(self, id: str, params: dict[str, Any]) -> M:
         graph = await self.graph()
@@ -160,4 +167,5 @@ __all__ = [
     "Prepared",
     "changed_fields",
     "create_fields",
+    "created_id",
 ]

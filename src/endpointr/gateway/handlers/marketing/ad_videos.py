@@ -17,7 +17,7 @@ from ...errors import HTTPError, NotImplementedByProvider
 from ...providers.meta_graph import GraphClient, act_id
 from ...store.base import AssetRecord
 from . import _media
-from ._base import MarketingHandler, Prepared
+from ._base import MarketingHandler, Prepared, created_id
 from ._mirror import VIDEOS
 
 #: From this size a video goes up in chunks (Meta's resumable upload), as a job.
@@ -118,7 +118,7 @@ class AdVideosHandler(MarketingHandler):
             await assets.update(asset.id, state="failed", error=exc.message)
             raise
         asset = await assets.update(
-            asset.id, remote_id=str(answer["id"]), progress=100, state="processing"
+            asset.id, remote_id=created_id(answer), progress=100, state="processing"
         )
         return view(await refresh_status(graph, asset, assets))
 

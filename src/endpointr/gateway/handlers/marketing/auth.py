@@ -12,6 +12,7 @@ from ....types.marketing import (
     TokenExtend,
     TokenReport,
 )
+from ...errors import BadGateway
 from ...providers.meta_graph import SERVICE, GraphClient
 from ..credentials.credentials import load_credentials, store_credentials
 from ._base import MarketingHandler
@@ -68,9 +69,13 @@ class AuthHandler(MarketingHandler):
             token=app_token,
         )
         token = ExtendedToken.model_validate(answer)
+        if not token.access_token:
+            raise BadGateway(
+                "Meta's token exchange answered no access_token", code="meta_bad_answer"
+            )
         if body.store:
             creds = await load_credentials(self.ctx.gateway, self.customer.id, SERVICE) or {}
-            creds["access_token"] = answer["access_token"]
+            creds["access_token"] = token.access_token
             await store_credentials(self.ctx.gateway, self.customer.id, SERVICE, creds)
             token = ExtendedToken(
                 token_type=token.token_type, expires_in=token.expires_in, stored=True

@@ -18,6 +18,8 @@ from ._base import MarketingHandler
 #: A snapshot younger than this answers a ``cached`` query without calling Meta.
 SNAPSHOT_TTL = 15 * 60
 SAMPLE_ROWS = 3
+#: Objects whose insights are fetched at the same time (Meta rate-limits bursts).
+CONCURRENCY = 4
 _ROWS = TypeAdapter(list[dict[str, Any]])
 
 
@@ -61,9 +63,13 @@ class InsightsHandler(MarketingHandler):
             raw, fetched_at, cached = _ROWS.validate_json(stored[0]), stored[1], True
         else:
             graph = await self.graph()
-            pages = await asyncio.gather(
-                *(graph.collect(f"{i}/insights", params, limit=query.limit) for i in ids)
-            )
+            gate = asyncio.Semaphore(CONCURRENCY)
+
+            async def rows_of(id: str) -> list[dict[str, Any]]:
+                async with gate:
+                    return await graph.collect(f"{id}/insights", params, limit=query.limit)
+
+            pages = await asyncio.gather(*(rows_of(i) for i in ids))
             raw = [row for page in pages for row in page]
             fetched_at, cached = time.time(), False
             if query.cached:
