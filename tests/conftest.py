@@ -19,7 +19,7 @@ from tests.support.server import ServerProcess
 from tests.support.upstream import FakeUpstream
 
 MASTER_KEY = base64.b64encode(b"k" * 32).decode()
-PLUGINS = "tests.plugins.faults"
+PLUGINS = "tests.plugins.faults,tests.plugins.jobs"
 
 
 @dataclass
