@@ -239,6 +239,14 @@ class JobQueue:
     async def enqueue_many(self, jobs: Sequence[NewJob]) -> list[str]:
         """Store several jobs in one transaction. Jobs that share one payload object share
         one sealed copy of it."""
+        ids = await self._store.add(self.prepare(jobs))
+        if any(j.delay <= 0 for j in jobs):
+            self.notify()
+        return ids
+
+    def prepare(self, jobs: Sequence[NewJob]) -> list[NewJobRecord]:
+        """The store records of ``jobs`` (ids given, payloads sealed), for a repository that
+        stores jobs in the same transaction as its own rows; call :meth:`notify` after."""
         now = time.time()
         sealed: dict[tuple[int, int | None, str], bytes] = {}
         records = []
@@ -264,10 +272,12 @@ class JobQueue:
                     key=j.key,
                 )
             )
-        ids = await self._store.add(records)
-        if self._worker is not None and any(j.delay <= 0 for j in jobs):
+        return records
+
+    def notify(self) -> None:
+        """Tell this process's worker that jobs are due now."""
+        if self._worker is not None:
             self._worker.wake.set()
-        return ids
 
     def defer(self, producer: Producer) -> None:
         """Enqueue, off the caller's path: ``producer`` runs soon in the background and the jobs
@@ -407,8 +417,8 @@ class JobQueue:
     async def retry_now(self, job_id: str, *, customer_id: int | None = ANY_CUSTOMER) -> bool:
         """Make a queued or failed job due now; False if there is no such job (of the customer)."""
         done = await self._store.retry_now(job_id, customer_id, time.time())
-        if done and self._worker is not None:
-            self._worker.wake.set()
+        if done:
+            self.notify()
         return done
 
     # -- background worker --------------------------------------------------------------------
