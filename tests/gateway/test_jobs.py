@@ -192,12 +192,11 @@ async def test_an_expired_lease_is_taken_over_and_the_lost_attempt_recorded(
     history = (await gateway.store.jobs.attempts([job_id]))[job_id]
     assert [(a.attempt, a.outcome) for a in history] == [(1, "lost"), (2, "succeeded")]
     # The dead worker's late result is refused: its lease is gone.
-    from endpointr.gateway.store.base import AttemptRecord
+    from endpointr.gateway.store.base import AttemptRecord, JobOutcome
 
     late = AttemptRecord(job_id, 1, None, time.time(), "succeeded")
-    assert not await gateway.store.jobs.finish(
-        job_id, claimed.lease_token, state="succeeded", attempt=late
-    )
+    outcome = JobOutcome(job_id, claimed.lease_token, "succeeded", late)
+    assert await gateway.store.jobs.finish([outcome]) == [False]
 
 
 async def test_deferred_jobs_are_stored_by_flush(gateway: Gateway, tmp_path: Path) -> None:

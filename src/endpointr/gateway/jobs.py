@@ -45,6 +45,8 @@ from .store.base import (
     AttemptOutcome,
     AttemptRecord,
     ClaimedJob,
+    JobOutcome,
+    JobRepo,
     JobState,
     NewJobRecord,
 )
@@ -200,6 +202,40 @@ class _Worker:
         self.wake.set()
 
 
+class _GroupCommit:
+    """Outcomes of jobs that finish while a commit is under way are stored together in the
+    next one: one disk flush for many jobs (a commit waits for the disk)."""
+
+    def __init__(self, store: JobRepo) -> None:
+        self._store = store
+        self._pending: list[tuple[JobOutcome, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def finish(self, outcome: JobOutcome) -> bool:
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[bool] = loop.create_future()
+        self._pending.append((outcome, done))
+        if self._writer is None or self._writer.done():
+            self._writer = loop.create_task(self._write())
+        return await done
+
+    async def _write(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                stored = await self._store.finish([outcome for outcome, _ in batch])
+            except BaseException as exc:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_, done), ok in zip(batch, stored, strict=True):
+                if not done.done():
+                    done.set_result(ok)
+
+
 class JobQueue:
     """``gateway.jobs``: enqueue jobs, run them in the background, drain them on demand."""
 
@@ -211,6 +247,7 @@ class JobQueue:
         self._flusher: asyncio.Task[None] | None = None
         self._flush_wake = asyncio.Event()
         self._worker: _Worker | None = None
+        self._finisher = _GroupCommit(self._store)
 
     # -- enqueueing ---------------------------------------------------------------------------
 
@@ -375,8 +412,8 @@ class JobQueue:
             error[:_MAX_ERROR] if error else None,
             now + retry_in if state == "queued" and retry_in is not None else None,
         )  # fmt: skip
-        if not await self._store.finish(
-            record.id, claimed.lease_token, state=state, attempt=attempt
+        if not await self._finisher.finish(
+            JobOutcome(record.id, claimed.lease_token, state, attempt)
         ):
             log.warning("job %s: the lease was lost before it finished; outcome dropped", record.id)
         return outcome
@@ -438,8 +475,11 @@ class JobQueue:
         pruned = 0.0
         while True:
             free = worker.concurrency - len(worker.running)
+            # Claim in batches (half the slots at least): a claim is a commit, which waits
+            # for the disk.
+            batch = free >= max(1, worker.concurrency // 2) or not worker.running
             try:
-                claimed = await self._claim(free, ANY_CUSTOMER) if free else []
+                claimed = await self._claim(free, ANY_CUSTOMER) if batch else []
                 if time.monotonic() - pruned > _PRUNE_EVERY:
                     pruned = time.monotonic()
                     await self._store.prune(time.time() - RETENTION)
@@ -450,7 +490,7 @@ class JobQueue:
                 task = asyncio.ensure_future(self._execute(c))
                 worker.running.add(task)
                 task.add_done_callback(worker.finished)
-            if free and len(claimed) == free:
+            if claimed and len(claimed) == free:
                 continue  # there may be more due right now
             worker.wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):

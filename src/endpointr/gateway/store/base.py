@@ -171,6 +171,14 @@ class AttemptRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class JobOutcome:
+    job_id: str
+    lease_token: str
+    state: JobState  # succeeded, failed, or queued (to retry)
+    attempt: AttemptRecord
+
+
+@dataclass(frozen=True, slots=True)
 class QueueStats:
     due: int  # queued and due now
     running: int  # leased and not expired
@@ -195,11 +203,10 @@ class JobRepo(Protocol):
         ...
 
     async def extend(self, job_id: str, lease_token: str, until: float) -> bool: ...
-    async def finish(
-        self, job_id: str, lease_token: str, *, state: JobState, attempt: AttemptRecord
-    ) -> bool:
-        """Record the attempt and move the job on (``attempt.next_run_at`` for a retry);
-        False if the lease was lost meanwhile (nothing is written then)."""
+    async def finish(self, outcomes: Sequence[JobOutcome]) -> list[bool]:
+        """Record each attempt and move its job on (``attempt.next_run_at`` for a retry), all
+        in one transaction; False for a job whose lease was lost meanwhile (nothing is
+        written for it then)."""
         ...
 
     async def release(self, job_id: str, lease_token: str) -> None:

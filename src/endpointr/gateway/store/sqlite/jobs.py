@@ -18,6 +18,7 @@ from ..base import (
     ANY_CUSTOMER,
     AttemptRecord,
     ClaimedJob,
+    JobOutcome,
     JobRecord,
     JobState,
     NewJobRecord,
@@ -172,24 +173,24 @@ class SQLiteJobs:
 
         return await self._write(extend)
 
-    async def finish(
-        self, job_id: str, lease_token: str, *, state: JobState, attempt: AttemptRecord
-    ) -> bool:
-        done = state in ("succeeded", "failed")
-        available = attempt.next_run_at if attempt.next_run_at is not None else attempt.finished_at
-
-        def finish(conn: sqlite3.Connection) -> bool:
-            cur = conn.execute(
-                "UPDATE jobs SET state = ?, available_at = ?, lease_token = NULL,"
-                " last_error = ?, last_status = ?, updated_at = ?, finished_at = ?"
-                " WHERE id = ? AND lease_token = ? AND state = 'running'",
-                (state, available, attempt.error, attempt.status, attempt.finished_at,
-                 attempt.finished_at if done else None, job_id, lease_token),
-            )  # fmt: skip
-            if cur.rowcount == 0:
-                return False
-            _insert_attempt(conn, attempt)
-            return True
+    async def finish(self, outcomes: Sequence[JobOutcome]) -> list[bool]:
+        def finish(conn: sqlite3.Connection) -> list[bool]:
+            done = []
+            for o in outcomes:
+                a = o.attempt
+                over = o.state in ("succeeded", "failed")
+                cur = conn.execute(
+                    "UPDATE jobs SET state = ?, available_at = ?, lease_token = NULL,"
+                    " last_error = ?, last_status = ?, updated_at = ?, finished_at = ?"
+                    " WHERE id = ? AND lease_token = ? AND state = 'running'",
+                    (o.state, a.finished_at if a.next_run_at is None else a.next_run_at,
+                     a.error, a.status, a.finished_at, a.finished_at if over else None,
+                     o.job_id, o.lease_token),
+                )  # fmt: skip
+                done.append(cur.rowcount > 0)
+                if cur.rowcount > 0:
+                    _insert_attempt(conn, a)
+            return done
 
         return await self._write(finish)
 
