@@ -166,3 +166,27 @@ def test_verify_refuses_tampered_stale_and_unsigned_deliveries() -> None:
     forged = dict(headers, **{"X-Endpointr-Signature": "sha256=" + "0" * 64})
     with pytest.raises(endpointr.WebhookVerificationError, match="X-Endpointr-Signature"):
         endpointr.webhooks.verify(body, forged, secret)
+
+
+def test_deliveries_happen_in_the_background_without_draining(
+    client: Endpointr, receiver: Receiver
+) -> None:
+    """The worker inside endpointr serve (remote) or inside the open local client delivers."""
+    client.webhooks.create(event="VaultHandler.update", url=receiver.url)
+    client.vault.put("a", {"x": 1})
+    [delivery] = receiver.wait_for(1, timeout=20)
+    assert json.loads(delivery.body)["event"] == "VaultHandler.update"
+
+
+async def test_the_async_client_delivers_from_its_own_loop(
+    aclient: endpointr.AsyncEndpointr, receiver: Receiver
+) -> None:
+    hook = await aclient.webhooks.create(event="VaultHandler.update", url=receiver.url)
+    await aclient.vault.put("a", {"x": 1})
+    run = await aclient.admin.jobs.run_pending()
+    assert run.remaining == 0
+    assert len(receiver.requests) == 1
+    assert (await aclient.webhooks.retrieve(hook.id)).last_status == 200
+    jobs = await aclient.admin.jobs.list()
+    assert [(j.kind, j.state, j.ref) for j in jobs] == [("webhooks.deliver", "succeeded", hook.id)]
+    assert (await aclient.admin.jobs.retrieve(jobs[0].id)).history[0].status == 200

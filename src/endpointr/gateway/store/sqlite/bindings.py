@@ -33,8 +33,13 @@ register_schema(
         " event TEXT, event_id TEXT, reason TEXT, payload BLOB, accepted_id TEXT,"
         " UNIQUE (token, accepted_id))",
         "CREATE INDEX inbound_events_token ON inbound_events (token, received_at)",
+        "CREATE INDEX inbound_events_received ON inbound_events (received_at)",
     ],
 )
+
+DAY = 86_400.0
+KEEP_ACCEPTED = 30 * DAY  # verified events (and the replay check on their ids)
+KEEP_REFUSED = 7 * DAY  # duplicates and rejected requests
 
 _BINDING = "id, customer_id, trigger_event, action, enabled, mapping, created_at, updated_at"
 _ENDPOINT = "token, customer_id, provider, label, secret, created_at"
@@ -148,6 +153,11 @@ class SQLiteInbound:
             return cur.rowcount > 0
 
     def _insert(self, conn: Any, e: InboundEventRecord, payload: bytes | None) -> bool:
+        conn.execute(
+            "DELETE FROM inbound_events WHERE received_at < ?"
+            " AND (status != 'accepted' OR received_at < ?)",
+            (e.received_at - KEEP_REFUSED, e.received_at - KEEP_ACCEPTED),
+        )
         accepted_id = e.event_id if e.status == "accepted" else None
         cur = conn.execute(
             f"INSERT INTO inbound_events ({_EVENT}, payload, accepted_id)"  # noqa: S608
