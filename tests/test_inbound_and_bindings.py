@@ -213,7 +213,7 @@ def test_a_binding_runs_a_registered_action_from_a_stripe_event(
         "note": "Stripe payment pi_3MtwBwLkdIwHu7ix28a3tqPa", "source": "stripe",
     }  # fmt: skip
     [run] = client.bindings.bindings.retrieve(binding.id).runs
-    assert (run.state, run.status, run.event) == (
+    assert (run.state, run.last_status, run.event) == (
         "succeeded",
         200,
         "stripe.payment_intent.succeeded",
@@ -249,10 +249,10 @@ def test_a_failing_action_blocks_neither_the_event_nor_other_bindings(
     assert client.vault.get("keep") == {"y": 2}  # the disabled binding did nothing
     assert json.loads(receiver.wait_for(1)[0].body)["event"] == "VaultHandler.delete"
     runs = {b: client.bindings.bindings.retrieve(b).runs for b in (failing, rejected, copying)}
-    assert [(r.state, r.status) for r in runs[failing]] == [("queued", 503)]  # will retry
-    assert [(r.state, r.status) for r in runs[rejected]] == [("failed", 404)]
-    assert runs[rejected][0].error == "testing.faults.post answered 404: fault 404 as asked"
-    assert [(r.state, r.status) for r in runs[copying]] == [("succeeded", 200)]
+    assert [(r.state, r.last_status) for r in runs[failing]] == [("queued", 503)]  # will retry
+    assert [(r.state, r.last_status) for r in runs[rejected]] == [("failed", 404)]
+    assert runs[rejected][0].last_error == "testing.faults.post answered 404: fault 404 as asked"
+    assert [(r.state, r.last_status) for r in runs[copying]] == [("succeeded", 200)]
     assert client.bindings.bindings.retrieve(disabled).runs == []
 
 
@@ -300,4 +300,4 @@ def test_a_binding_that_triggers_itself_stops(client: Endpointr) -> None:
     runs = client.bindings.bindings.retrieve(loop.id).runs
     assert [r.state for r in runs].count("succeeded") == 5
     [stopped] = [r for r in runs if r.state == "failed"]
-    assert "does a binding trigger itself?" in (stopped.error or "")
+    assert "does a binding trigger itself?" in (stopped.last_error or "")

@@ -219,6 +219,11 @@ class _GroupCommit:
             self._writer = loop.create_task(self._write())
         return await done
 
+    async def wait(self) -> None:
+        """Until every outcome handed in so far is stored."""
+        if self._writer is not None:
+            await asyncio.wait([self._writer])
+
     async def _write(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
@@ -391,7 +396,7 @@ class JobQueue:
         except RetryJob as exc:
             state, error, retry_in = "queued", str(exc), exc.delay
         except asyncio.CancelledError:
-            keeper.cancel()
+            await _stop(keeper)
             await self._store.release(record.id, claimed.lease_token)
             raise
         except Exception as exc:
@@ -400,7 +405,7 @@ class JobQueue:
             state, error = "queued", f"{type(exc).__name__}: {exc}"
             retry_in = spec.backoff(record.attempts)
         finally:
-            keeper.cancel()
+            await _stop(keeper)
         if state == "queued" and record.attempts >= record.max_attempts:
             state = "failed"
             error = f"{error} (gave up after {record.attempts} attempts)"
@@ -501,20 +506,23 @@ class JobQueue:
         store what was deferred."""
         worker, self._worker = self._worker, None
         if worker is not None and worker.task is not None:
-            worker.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker.task
+            await _stop(worker.task)
             if worker.running:
                 _, pending = await asyncio.wait(worker.running, timeout=SHUTDOWN_GRACE)
                 for task in pending:
                     task.cancel()
                 await asyncio.gather(*pending, return_exceptions=True)
         if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
+            await _stop(self._flusher)
             self._flusher = None
         await self.flush()
+        await self._finisher.wait()
+
+
+async def _stop(task: asyncio.Future[Any]) -> None:
+    """Cancel ``task`` and wait until it has stopped."""
+    task.cancel()
+    await asyncio.wait([task])
 
 
 def _owner(customer_id: int | None) -> int:

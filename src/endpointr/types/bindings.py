@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from ._base import Model, Params
-from .jobs import JobAttempt, JobState
+from .jobs import EventJob
 
 
 class BindingCreate(Params):
@@ -29,19 +29,8 @@ class BindingCreate(Params):
         return {} if value == [] else value  # the contract's PHP clients send [] for {}
 
 
-class BindingRun(Model):
-    """One run of the binding's action (a job), with every attempt."""
-
-    id: str
-    event: str
-    event_id: str
-    state: JobState
-    attempts: int
-    status: int | None = Field(default=None, description="The action's HTTP status.")
-    error: str | None = None
-    created_at: datetime
-    finished_at: datetime | None = None
-    history: list[JobAttempt] = Field(default_factory=list)
+class BindingRun(EventJob):
+    """One run of the binding's action; ``last_status`` is the action's HTTP status."""
 
 
 class Binding(Model):

@@ -45,6 +45,26 @@ class Job(Model):
     history: list[JobAttempt] = Field(default_factory=list)
 
 
+class EventJob(Model):
+    """A job an event caused (a webhook delivery, a binding run), with every attempt."""
+
+    id: str
+    event: str
+    event_id: str
+    state: JobState
+    attempts: int
+    last_status: int | None = Field(
+        default=None, description="The status of the latest attempt (e.g. the receiver's)."
+    )
+    last_error: str | None = None
+    next_retry_at: datetime | None = Field(
+        default=None, description="When a failed job is retried next."
+    )
+    created_at: datetime
+    finished_at: datetime | None = None
+    history: list[JobAttempt] = Field(default_factory=list)
+
+
 class JobQuery(Params):
     state: JobState | None = None
     limit: int = Field(default=50, ge=1, le=500)

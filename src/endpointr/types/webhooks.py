@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from ._base import Model, Params
-from .jobs import JobAttempt, JobState
+from .jobs import EventJob
 
 
 class WebhookCreate(Params):
@@ -19,20 +19,8 @@ class WebhookCreate(Params):
     url: str = Field(description="Where deliveries are POSTed (http or https).", min_length=1)
 
 
-class WebhookDelivery(Model):
-    """One event delivered (or being delivered) to the webhook, with every attempt."""
-
-    id: str
-    event: str
-    event_id: str
-    state: JobState
-    attempts: int
-    last_status: int | None = None
-    last_error: str | None = None
-    next_retry_at: datetime | None = None
-    created_at: datetime
-    finished_at: datetime | None = None
-    history: list[JobAttempt] = Field(default_factory=list)
+class WebhookDelivery(EventJob):
+    """One event delivered (or being delivered) to the webhook."""
 
 
 class Webhook(Model):

@@ -10,6 +10,13 @@ from ..._base import NOT_GIVEN, Timeout, path_segment
 from .._resource import AsyncAPIResource
 
 
+def _binding(
+    trigger_event: str, action: str, mapping: Mapping[str, Any] | None, enabled: bool
+) -> dict[str, Any]:
+    return {"trigger_event": trigger_event, "action": action, "enabled": enabled,
+            "mapping": dict(mapping or {})}  # fmt: skip
+
+
 class AsyncBindings(AsyncAPIResource):
     """Bindings (``/v1/bindings/bindings``): when ``trigger_event`` fires, run ``action``.
 
@@ -41,8 +48,7 @@ class AsyncBindings(AsyncAPIResource):
 
         An unknown action is a :class:`BadRequestError` that lists the known ones.
         """
-        body = {"trigger_event": trigger_event, "action": action, "enabled": enabled,
-                "mapping": dict(mapping or {})}  # fmt: skip
+        body = _binding(trigger_event, action, mapping, enabled)
         return await self._client._request(
             "POST", "/v1/bindings/bindings", json=body, cast=Binding, timeout=timeout
         )
@@ -58,8 +64,7 @@ class AsyncBindings(AsyncAPIResource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Binding:
         """Replace every field of the binding (as PUT does)."""
-        body = {"trigger_event": trigger_event, "action": action, "enabled": enabled,
-                "mapping": dict(mapping or {})}  # fmt: skip
+        body = _binding(trigger_event, action, mapping, enabled)
         return await self._client._request(
             "PUT", f"/v1/bindings/bindings/{path_segment(id)}", json=body, cast=Binding,
             timeout=timeout,

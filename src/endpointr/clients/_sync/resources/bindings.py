@@ -12,6 +12,13 @@ from ..._base import NOT_GIVEN, Timeout, path_segment
 from .._resource import APIResource
 
 
+def _binding(
+    trigger_event: str, action: str, mapping: Mapping[str, Any] | None, enabled: bool
+) -> dict[str, Any]:
+    return {"trigger_event": trigger_event, "action": action, "enabled": enabled,
+            "mapping": dict(mapping or {})}  # fmt: skip
+
+
 class Bindings(APIResource):
     """Bindings (``/v1/bindings/bindings``): when ``trigger_event`` fires, run ``action``.
 
@@ -43,8 +50,7 @@ class Bindings(APIResource):
 
         An unknown action is a :class:`BadRequestError` that lists the known ones.
         """
-        body = {"trigger_event": trigger_event, "action": action, "enabled": enabled,
-                "mapping": dict(mapping or {})}  # fmt: skip
+        body = _binding(trigger_event, action, mapping, enabled)
         return self._client._request(
             "POST", "/v1/bindings/bindings", json=body, cast=Binding, timeout=timeout
         )
@@ -60,8 +66,7 @@ class Bindings(APIResource):
         timeout: Timeout = NOT_GIVEN,
     ) -> Binding:
         """Replace every field of the binding (as PUT does)."""
-        body = {"trigger_event": trigger_event, "action": action, "enabled": enabled,
-                "mapping": dict(mapping or {})}  # fmt: skip
+        body = _binding(trigger_event, action, mapping, enabled)
         return self._client._request(
             "PUT", f"/v1/bindings/bindings/{path_segment(id)}", json=body, cast=Binding,
             timeout=timeout,

@@ -12,13 +12,11 @@ from collections.abc import Sequence
 from ....types.jobs import Job, JobAttempt, JobQuery, JobRun
 from ...clock import utc, utc_or_none
 from ...errors import NotFound
-from ...events import Event
 from ...handler import Handler, route
 from ...jobs import RunSummary
-from ...store.base import AttemptRecord, JobRecord, JobRepo, Store
+from ...store.base import AttemptRecord, JobRecord, JobRepo
 
 RUN_BUDGET = 20.0  # seconds one run-pending request may spend
-RECENT = 10  # jobs shown per webhook or binding
 
 
 def _attempt(a: AttemptRecord) -> JobAttempt:
@@ -43,23 +41,6 @@ async def describe(repo: JobRepo, records: Sequence[JobRecord]) -> list[Job]:
     """Jobs as the API shows them, each with its attempts."""
     history = await repo.attempts([r.id for r in records])
     return [_job(r, history[r.id]) for r in records]
-
-
-def event_label(event: Event) -> str:
-    """The label of a job that an event caused (a delivery, a binding run)."""
-    return f"{event.name} {event.id}"
-
-
-async def jobs_about(store: Store, customer_id: int, ref: str) -> list[tuple[Job, str, str]]:
-    """The customer's recent jobs about ``ref`` (newest first), each with the name and id of
-    the event that caused it."""
-    jobs = await describe(store.jobs, await store.jobs.list(customer_id=customer_id, ref=ref,
-                                                             limit=RECENT))  # fmt: skip
-    out = []
-    for j in jobs:
-        name, _, event_id = (j.label or "").partition(" ")
-        out.append((j, name, event_id))
-    return out
 
 
 def summary(run: RunSummary) -> JobRun:

@@ -21,20 +21,20 @@ from typing import TYPE_CHECKING, Any
 
 from ....types._base import Deleted
 from ....types.bindings import Binding, BindingCreate, BindingRun
+from ... import eventjobs
 from ...actions import Action, registry
 from ...catalog import check_subscription, patterns
 from ...clock import utc
 from ...errors import BadRequest, NotFound
+from ...eventjobs import recent
 from ...events import Event
-from ...extensions import on_open
+from ...extensions import on_event
 from ...handler import Handler
 from ...jobs import Job, NewJob, PermanentJobError, job
 from ...mapping import apply, check
 from ...store.base import BindingRecord
-from ..admin.jobs import event_label, jobs_about
 
 if TYPE_CHECKING:
-    from ...extensions import Closer
     from ...gateway import Gateway
 
 KIND = "bindings.run"
@@ -121,25 +121,10 @@ class BindingsHandler(Handler):
         return found
 
     async def _describe(self, b: BindingRecord) -> Binding:
-        runs = [
-            BindingRun(
-                id=j.id,
-                event=name,
-                event_id=event_id,
-                state=j.state,
-                attempts=j.attempts,
-                status=j.last_status,
-                error=j.last_error,
-                created_at=j.created_at,
-                finished_at=j.finished_at,
-                history=j.history,
-            )
-            for j, name, event_id in await jobs_about(self.ctx.store, self.customer.id, b.id)
-        ]
         return Binding(
             id=b.id, trigger_event=b.trigger_event, action=b.action, enabled=b.enabled,
             mapping=b.mapping, created_at=utc(b.created_at), updated_at=utc(b.updated_at),
-            runs=runs,
+            runs=await recent(self.ctx.store, self.customer.id, b.id, BindingRun),
         )  # fmt: skip
 
 
@@ -151,23 +136,12 @@ async def _runs(gateway: Gateway, event: Event, depth: int) -> list[NewJob]:
     if not found:
         return []
     payload = {"event": {"id": event.id, "name": event.name, "data": event.data}, "depth": depth}
-    return [
-        NewJob(KIND, payload, event.customer_id, ref=b.id, label=event_label(event)) for b in found
-    ]
+    return eventjobs.for_targets(KIND, event, payload, [b.id for b in found])
 
 
+@on_event
 async def _trigger(gateway: Gateway, event: Event) -> None:
     gateway.jobs.defer(functools.partial(_runs, gateway, event, _depth.get()))
-
-
-@on_open
-async def _subscribe(gateway: Gateway) -> Closer:
-    unsubscribe = gateway.events.subscribe(functools.partial(_trigger, gateway))
-
-    async def close() -> None:
-        unsubscribe()
-
-    return close
 
 
 def _answer(body: bytes) -> tuple[Any, str]:

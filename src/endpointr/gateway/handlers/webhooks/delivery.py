@@ -17,17 +17,16 @@ import httpx
 from pydantic_core import to_json
 
 from .... import webhooks
+from ... import eventjobs
 from ...catalog import patterns
 from ...clock import utc
 from ...events import Event
-from ...extensions import on_open
+from ...extensions import on_event
 from ...jobs import Job, NewJob, PermanentJobError, RetryJob, default_backoff, job
 from ...net.ssrf import BlockedURLError
 from ...net.upstream import USER_AGENT
-from ..admin.jobs import event_label
 
 if TYPE_CHECKING:
-    from ...extensions import Closer
     from ...gateway import Gateway
 
 KIND = "webhooks.deliver"
@@ -43,26 +42,13 @@ async def _deliveries(gateway: Gateway, event: Event) -> list[NewJob]:
         {"id": event.id, "event": event.name, "created_at": utc(event.created_at),
          "data": event.data}
     ).decode()  # fmt: skip
-    payload = {"id": event.id, "body": body}  # one sealed copy, shared by every delivery
-    return [
-        NewJob(KIND, payload, event.customer_id, ref=hook.id, label=event_label(event))
-        for hook in hooks
-    ]
+    return eventjobs.for_targets(KIND, event, {"id": event.id, "body": body}, [h.id for h in hooks])
 
 
+@on_event
 async def fan_out(gateway: Gateway, event: Event) -> None:
-    """The event bus subscriber: queue the event's deliveries, off the request's path."""
+    """Queue the event's deliveries, off the request's path."""
     gateway.jobs.defer(functools.partial(_deliveries, gateway, event))
-
-
-@on_open
-async def _subscribe(gateway: Gateway) -> Closer:
-    unsubscribe = gateway.events.subscribe(functools.partial(fan_out, gateway))
-
-    async def close() -> None:
-        unsubscribe()
-
-    return close
 
 
 def _retry_after(response: httpx.Response) -> float | None:

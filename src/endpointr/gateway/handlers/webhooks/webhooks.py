@@ -12,10 +12,10 @@ from ....types.webhooks import NewWebhook, Webhook, WebhookCreate, WebhookDelive
 from ...catalog import check_subscription, event_names
 from ...clock import utc
 from ...errors import BadRequest, NotFound
+from ...eventjobs import recent
 from ...handler import Handler, route
 from ...net.ssrf import BlockedURLError
 from ...store.base import WebhookRecord
-from ..admin.jobs import jobs_about
 from .delivery import SECRET_KIND
 
 
@@ -68,23 +68,8 @@ class WebhooksHandler(Handler):
         return hook
 
     async def _describe(self, hook: WebhookRecord) -> Webhook:
-        deliveries = [
-            WebhookDelivery(
-                id=j.id,
-                event=name,
-                event_id=event_id,
-                state=j.state,
-                attempts=j.attempts,
-                last_status=j.last_status,
-                last_error=j.last_error,
-                next_retry_at=j.run_at if j.state == "queued" and j.attempts else None,
-                created_at=j.created_at,
-                finished_at=j.finished_at,
-                history=j.history,
-            )
-            for j, name, event_id in await jobs_about(self.ctx.store, self.customer.id, hook.id)
-        ]
-        return _summary(hook, deliveries)
+        store = self.ctx.store
+        return _summary(hook, await recent(store, self.customer.id, hook.id, WebhookDelivery))
 
 
 def _summary(hook: WebhookRecord, deliveries: Sequence[WebhookDelivery]) -> Webhook:

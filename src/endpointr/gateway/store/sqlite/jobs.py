@@ -6,6 +6,7 @@ disk, and the event loop that serves requests must not wait with it.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import sqlite3
 import time
@@ -105,7 +106,14 @@ class SQLiteJobs:
             with self._db.write() as conn:
                 return fn(conn)
 
-        return await anyio.to_thread.run_sync(run)
+        # A caller cancelled mid-write still waits for the thread: the transaction completes
+        # (or rolls back) before anyone may close the database under it.
+        work = asyncio.ensure_future(anyio.to_thread.run_sync(run))
+        try:
+            return await asyncio.shield(work)
+        except asyncio.CancelledError:
+            await asyncio.wait([work])
+            raise
 
     async def add(self, jobs: Sequence[NewJobRecord]) -> list[str]:
         if not jobs:
