@@ -11,6 +11,8 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+import anyio
+
 from .gateway import Gateway
 from .http import Request, Response
 from .settings import Settings
@@ -86,10 +88,12 @@ class GatewayApp:
             body=b"".join(chunks),
             client=client[0] if client else None,
         )
-        await _send(send, await gateway.handle(request), scope["method"])
+        await _send(send, await gateway.handle(request), scope["method"], receive)
 
 
-async def _send(send: Send, response: Response, method: str) -> None:
+async def _send(
+    send: Send, response: Response, method: str, receive: Receive | None = None
+) -> None:
     raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
     await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
     body = response.body
@@ -97,15 +101,26 @@ async def _send(send: Send, response: Response, method: str) -> None:
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
         return
     try:
-        async for chunk in body:
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b""})
+        async with anyio.create_task_group() as tasks:
+            if receive is not None:
+                tasks.start_soon(_cancel_on_disconnect, receive, tasks.cancel_scope)
+            async for chunk in body:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+            tasks.cancel_scope.cancel()
     except OSError:  # the client went away mid-stream
         log.info("client disconnected during a streamed response")
     finally:
         close = getattr(body, "aclose", None)
         if close is not None:
             await close()
+
+
+async def _cancel_on_disconnect(receive: Receive, scope: anyio.CancelScope) -> None:
+    """Servers ignore writes to a closed connection: stop producing when the client leaves."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
+    scope.cancel()
 
 
 def app() -> GatewayApp:
