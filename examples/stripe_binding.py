@@ -63,7 +63,7 @@ def main() -> None:
         client.admin.jobs.run_pending()
         print("vault:", client.vault.get("last-payment"))
         run = client.bindings.bindings.retrieve(binding.id).runs[0]
-        print("binding run:", run.state, run.status)
+        print("binding run:", run.state, run.last_status)
         client.bindings.bindings.delete(binding.id)
         client.bindings.inbound_webhooks.delete(endpoint.token)
 
