@@ -30,9 +30,9 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import random
 import time
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -303,7 +303,7 @@ class JobQueue:
                 )
             records.append(
                 NewJobRecord(
-                    id="job_" + uuid.uuid4().hex,
+                    id="job_" + os.urandom(16).hex(),
                     kind=j.kind,
                     customer_id=j.customer_id,
                     payload=sealed[ident],
