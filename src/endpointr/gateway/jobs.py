@@ -395,8 +395,7 @@ class JobQueue:
             state, error = "failed", str(exc)
         except RetryJob as exc:
             state, error, retry_in = "queued", str(exc), exc.delay
-        except asyncio.CancelledError:
-            await _stop(keeper)
+        except asyncio.CancelledError:  # shutting down: the job goes back, due now
             await self._store.release(record.id, claimed.lease_token)
             raise
         except Exception as exc:
@@ -410,7 +409,9 @@ class JobQueue:
             state = "failed"
             error = f"{error} (gave up after {record.attempts} attempts)"
         now = time.time()
-        outcome: AttemptOutcome = "retry" if state == "queued" else state  # type: ignore[assignment]
+        outcome: AttemptOutcome = (
+            "retry" if state == "queued" else "failed" if state == "failed" else "succeeded"
+        )
         attempt = AttemptRecord(
             record.id, record.attempts, started, now, outcome,
             current.status if current else None,
