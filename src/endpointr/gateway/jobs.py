@@ -418,6 +418,10 @@ class JobQueue:
             error[:_MAX_ERROR] if error else None,
             now + retry_in if state == "queued" and retry_in is not None else None,
         )  # fmt: skip
+        try:  # the jobs it caused (its events' deliveries …) are stored before it is done
+            await self.flush()
+        except Exception:
+            log.exception("job %s: storing the jobs it caused failed; they stay queued", record.id)
         if not await self._finisher.finish(
             JobOutcome(record.id, claimed.lease_token, state, attempt)
         ):

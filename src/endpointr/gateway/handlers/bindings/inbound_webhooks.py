@@ -173,4 +173,3 @@ async def dispatch(gateway: Gateway, job: Job) -> None:
     data = gateway.vault.unseal(record.customer_id, EVENT_KIND, record.id, sealed)["data"]
     event_id = "evt_" + record.id.removeprefix("iev_")
     await gateway.events.emit(Event(record.event, record.customer_id, redact(data), id=event_id))
-    await gateway.jobs.flush()  # its deliveries and binding runs are stored before this is done
