@@ -148,6 +148,26 @@ async def test_a_runner_may_ask_to_come_back_later(gateway: Gateway, tmp_path: P
     assert 3599 <= run.next_run_at - before <= 3601
 
 
+async def test_recorded_errors_do_not_carry_credentials(gateway: Gateway, tmp_path: Path) -> None:
+    cid = await _customer(gateway)
+    error = (
+        "Client error '400 Bad Request' for url "
+        "'https://graph.facebook.com/v24.0/me?fields=id&access_token=EAAB-secret-1'; "
+        "sent Authorization: Bearer sk-secret-2"
+    )
+    job_id = await gateway.jobs.enqueue(
+        "testing.record", {"path": str(tmp_path / "log"), "error": error}, customer_id=cid
+    )
+    await gateway.jobs.run_pending()
+    record = await gateway.store.jobs.get(job_id)
+    assert record is not None
+    assert record.last_error == (
+        "RuntimeError: Client error '400 Bad Request' for url "
+        "'https://graph.facebook.com/v24.0/me?fields=id&access_token=[REDACTED]'; "
+        "sent Authorization: Bearer [REDACTED]"
+    )
+
+
 async def test_an_idempotency_key_enqueues_once(gateway: Gateway, tmp_path: Path) -> None:
     cid = await _customer(gateway)
     payload = {"path": str(tmp_path / "log")}

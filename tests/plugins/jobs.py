@@ -21,6 +21,8 @@ def _log(job: Job, what: str) -> None:
 async def record(gateway: Any, job: Job) -> None:
     """Log the attempt; fail as the payload asks."""
     _log(job, "run")
+    if "error" in job.payload:
+        raise RuntimeError(job.payload["error"])
     if job.attempts <= job.payload.get("fail_until", 0):
         raise RuntimeError(f"failing attempt {job.attempts} as asked")
     if job.payload.get("permanent"):

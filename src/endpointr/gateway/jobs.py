@@ -32,6 +32,7 @@ import functools
 import logging
 import os
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import VaultError
 from . import extensions
+from .events import REDACTED, is_sensitive
 from .store.base import (
     ANY_CUSTOMER,
     AttemptOutcome,
@@ -77,6 +79,21 @@ RETENTION = 7 * DAY  # finished jobs (and their attempts) are kept this long
 SHUTDOWN_GRACE = 5.0  # seconds running jobs get to finish when a worker stops
 _PRUNE_EVERY = 600.0
 _MAX_ERROR = 2000
+
+
+_CREDENTIAL_IN_TEXT = re.compile(r"([\w.-]+)=([^&\s'\"]+)|(bearer|basic)\s+[\w.~+/=-]+", re.I)
+
+
+def scrub(text: str) -> str:
+    """``text`` with credentials that errors tend to carry (``access_token=…`` in a URL,
+    ``Bearer …``) replaced: recorded errors are shown to customers and logged."""
+
+    def hide(m: re.Match[str]) -> str:
+        if m.group(3):
+            return f"{m.group(3)} {REDACTED}"
+        return f"{m.group(1)}={REDACTED}" if is_sensitive(m.group(1)) else m.group(0)
+
+    return _CREDENTIAL_IN_TEXT.sub(hide, text)
 
 
 def default_backoff(retry: int) -> float:
@@ -399,8 +416,6 @@ class JobQueue:
             await self._store.release(record.id, claimed.lease_token)
             raise
         except Exception as exc:
-            log.info("job %s (%s) attempt %d failed", record.id, record.kind, record.attempts,
-                     exc_info=True)  # fmt: skip
             state, error = "queued", f"{type(exc).__name__}: {exc}"
             retry_in = spec.backoff(record.attempts)
         finally:
@@ -408,6 +423,9 @@ class JobQueue:
         if state == "queued" and record.attempts >= record.max_attempts:
             state = "failed"
             error = f"{error} (gave up after {record.attempts} attempts)"
+        if error is not None:
+            error = scrub(error)[:_MAX_ERROR]
+            log.info("job %s (%s) attempt %d: %s", record.id, record.kind, record.attempts, error)
         now = time.time()
         outcome: AttemptOutcome = (
             "retry" if state == "queued" else "failed" if state == "failed" else "succeeded"
@@ -415,7 +433,7 @@ class JobQueue:
         attempt = AttemptRecord(
             record.id, record.attempts, started, now, outcome,
             current.status if current else None,
-            error[:_MAX_ERROR] if error else None,
+            error,
             now + retry_in if state == "queued" and retry_in is not None else None,
         )  # fmt: skip
         try:  # the jobs it caused (its events' deliveries …) are stored before it is done
