@@ -194,7 +194,7 @@ class Admin:
         self, *, customer: str | None = None, state: JobState | None = None, limit: int = 50
     ) -> list[Job]:
         """The newest jobs (of one customer, or everyone's), with their attempts."""
-        from .gateway.handlers.admin.jobs import describe
+        from .gateway.eventjobs import describe
 
         repo = self._gateway.store.jobs
         records = self._run(

@@ -7,40 +7,14 @@ budget per call; the SDK calls it again while jobs remain.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from ....types.jobs import Job, JobAttempt, JobQuery, JobRun
-from ...clock import utc, utc_or_none
+from ....types.jobs import Job, JobQuery, JobRun
+from ...clock import utc_or_none
 from ...errors import NotFound
+from ...eventjobs import describe
 from ...handler import Handler, route
 from ...jobs import RunSummary
-from ...store.base import AttemptRecord, JobRecord, JobRepo
 
 RUN_BUDGET = 20.0  # seconds one run-pending request may spend
-
-
-def _attempt(a: AttemptRecord) -> JobAttempt:
-    return JobAttempt(
-        attempt=a.attempt, outcome=a.outcome, status=a.status, error=a.error,
-        started_at=utc_or_none(a.started_at), finished_at=utc(a.finished_at),
-        next_run_at=utc_or_none(a.next_run_at),
-    )  # fmt: skip
-
-
-def _job(r: JobRecord, history: Sequence[AttemptRecord]) -> Job:
-    return Job(
-        id=r.id, kind=r.kind, state=r.state, ref=r.ref, label=r.label, attempts=r.attempts,
-        max_attempts=r.max_attempts, last_status=r.last_status, last_error=r.last_error,
-        run_at=utc(r.available_at) if r.state == "queued" else None,
-        created_at=utc(r.created_at), updated_at=utc(r.updated_at),
-        finished_at=utc_or_none(r.finished_at), history=[_attempt(a) for a in history],
-    )  # fmt: skip
-
-
-async def describe(repo: JobRepo, records: Sequence[JobRecord]) -> list[Job]:
-    """Jobs as the API shows them, each with its attempts."""
-    history = await repo.attempts([r.id for r in records])
-    return [_job(r, history[r.id]) for r in records]
 
 
 def summary(run: RunSummary) -> JobRun:
