@@ -204,7 +204,7 @@ class Admin:
 
     def run_pending_jobs(self, *, customer: str | None = None, budget: float = 600.0) -> JobRun:
         """Run the due jobs (of one customer, or everyone's) now, in this process."""
-        from .gateway.handlers.admin.jobs import summary
+        from .gateway.eventjobs import summary
 
         scope = self._customer_id(customer)
         return summary(self._run(self._gateway.jobs.run_pending(customer_id=scope, budget=budget)))

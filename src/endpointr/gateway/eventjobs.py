@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from ..types.jobs import EventJob, Job, JobAttempt
+from ..types.jobs import EventJob, Job, JobAttempt, JobRun
 from .clock import utc, utc_or_none
 from .events import Event
-from .jobs import NewJob
+from .jobs import NewJob, RunSummary
 from .store.base import AttemptRecord, JobRecord, JobRepo, Store
 
 E = TypeVar("E", bound=EventJob)
@@ -39,6 +39,13 @@ async def describe(repo: JobRepo, records: Sequence[JobRecord]) -> list[Job]:
     """Jobs as the API shows them, each with its attempts."""
     history = await repo.attempts([r.id for r in records])
     return [_job(r, history[r.id]) for r in records]
+
+
+def summary(run: RunSummary) -> JobRun:
+    return JobRun(
+        ran=run.ran, succeeded=run.succeeded, retrying=run.retrying, failed=run.failed,
+        remaining=run.remaining, next_run_at=utc_or_none(run.next_run_at),
+    )  # fmt: skip
 
 
 def for_targets(

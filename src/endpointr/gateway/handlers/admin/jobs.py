@@ -8,20 +8,11 @@ budget per call; the SDK calls it again while jobs remain.
 from __future__ import annotations
 
 from ....types.jobs import Job, JobQuery, JobRun
-from ...clock import utc_or_none
 from ...errors import NotFound
-from ...eventjobs import describe
+from ...eventjobs import describe, summary
 from ...handler import Handler, route
-from ...jobs import RunSummary
 
 RUN_BUDGET = 20.0  # seconds one run-pending request may spend
-
-
-def summary(run: RunSummary) -> JobRun:
-    return JobRun(
-        ran=run.ran, succeeded=run.succeeded, retrying=run.retrying, failed=run.failed,
-        remaining=run.remaining, next_run_at=utc_or_none(run.next_run_at),
-    )  # fmt: skip
 
 
 class JobsHandler(Handler):
