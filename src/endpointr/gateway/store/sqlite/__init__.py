@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from ..base import (
+    BindingRepo,
     CustomerRepo,
     DataKeyRepo,
+    InboundRepo,
+    JobRepo,
     MetaAdsAssetRepo,
     MetaAdsInsightsRepo,
     MetaAdsLeadRepo,
@@ -14,7 +17,9 @@ from ..base import (
     PublicKeyRepo,
     RevokedTokenRepo,
     SecretRepo,
+    WebhookRepo,
 )
+from .bindings import SQLiteBindings, SQLiteInbound
 from .core import (
     SQLiteCustomers,
     SQLiteDataKeys,
@@ -24,6 +29,7 @@ from .core import (
     SQLiteSecrets,
 )
 from .db import Database
+from .jobs import SQLiteJobs
 from .marketing import (
     SQLiteMetaAdsAssets,
     SQLiteMetaAdsInsights,
@@ -31,6 +37,7 @@ from .marketing import (
     SQLiteMetaAdsObjects,
     SQLiteMetaAdsWebhooks,
 )
+from .webhooks import SQLiteWebhooks
 
 
 class SQLiteStore:
@@ -49,6 +56,10 @@ class SQLiteStore:
         self.secrets: SecretRepo = SQLiteSecrets(self.db)
         self.public_keys: PublicKeyRepo = SQLitePublicKeys(self.db)
         self.revoked_tokens: RevokedTokenRepo = SQLiteRevokedTokens(self.db)
+        self.jobs: JobRepo = SQLiteJobs(self.db)
+        self.webhooks: WebhookRepo = SQLiteWebhooks(self.db)
+        self.bindings: BindingRepo = SQLiteBindings(self.db)
+        self.inbound: InboundRepo = SQLiteInbound(self.db)
         self.meta_ads_objects: MetaAdsMirrorRepo = SQLiteMetaAdsObjects(self.db)
         self.meta_ads_leads: MetaAdsLeadRepo = SQLiteMetaAdsLeads(self.db)
         self.meta_ads_webhooks: MetaAdsWebhookRepo = SQLiteMetaAdsWebhooks(self.db)
