@@ -523,7 +523,10 @@ class FakeGraph:
             start = int(args["start_offset"])
             if start != upload["received"]:
                 return self._error(6001, "Invalid start offset", subcode=1363037)
-            upload["received"] += len(files.get("video_file_chunk", b""))
+            chunk = files.get("video_file_chunk", b"")
+            upload["received"] += len(chunk)
+            upload.setdefault("sha256", hashlib.sha256()).update(chunk)
+            upload["transfers"] = upload.get("transfers", 0) + 1
             end = min(upload["received"] + upload["chunk"], upload["size"])
             return {"start_offset": str(upload["received"]), "end_offset": str(end)}
         if phase == "finish":

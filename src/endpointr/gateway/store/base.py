@@ -263,6 +263,15 @@ class MetaAdsAssetRepo(Protocol):
         error: str | None = None,
         raw: str | None = None,
     ) -> AssetRecord: ...
+    async def stage(self, asset_id: int, data: bytes) -> None:
+        """Keep an upload's bytes (in parts) until a job sends them on."""
+        ...
+
+    async def staged(self, asset_id: int, start: int, end: int) -> bytes:
+        """Bytes ``start`` to ``end`` (exclusive) of what :meth:`stage` kept."""
+        ...
+
+    async def unstage(self, asset_id: int) -> None: ...
 
 
 class Store(Protocol):

@@ -12,6 +12,7 @@ from ....types.marketing import (
     RetrieveQuery,
     StatusChange,
 )
+from ...actions import action
 from ...errors import BadRequest
 from ...providers.meta_graph import act_id
 from ...store.base import MirrorScope
@@ -42,12 +43,17 @@ class AdSetsHandler(GraphObjectHandler[AdSet]):
         """One ad set: the mirror first, Meta with ``refresh=true`` or when not mirrored."""
         return await self._retrieve(id, query.refresh)
 
+    @action("meta.ad_sets.create")
+    @action("meta.ad_sets.activate", fixed={"action": "activate"})
+    @action("meta.ad_sets.pause", fixed={"action": "pause"})
+    @action("meta.ad_sets.archive", fixed={"action": "archive"})
     async def create(self, body: AdSetBody) -> AdSet:
         """Create an ad set, or ``{action: set_status|activate|pause|archive, id}``."""
         if isinstance(body, StatusChange):
             return await self._set_status(body)
         return await self._create(body.account_id, create_fields(body))
 
+    @action("meta.ad_sets.update")
     async def update(self, id: str, body: AdSetUpdate) -> AdSet:
         """Change the fields sent (and only those)."""
         return await self._update(id, changed_fields(body))

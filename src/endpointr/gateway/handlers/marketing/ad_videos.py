@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from ....types._base import Deleted
 from ....types.marketing import (
     AccountQuery,
@@ -13,56 +10,17 @@ from ....types.marketing import (
     VideoUpload,
     VideoUploadRequest,
 )
-from ...errors import HTTPError, NotImplementedByProvider
-from ...providers.meta_graph import GraphClient, act_id
-from ...store.base import AssetRecord
+from ...errors import HTTPError
+from ...providers.meta_graph import act_id
 from . import _media
 from ._base import MarketingHandler, Prepared, created_id
 from ._mirror import VIDEOS
+from .video_uploads import VIDEO_UPLOAD, refresh_status, view
 
 #: From this size a video goes up in chunks (Meta's resumable upload), as a job.
 RESUMABLE_BYTES = 50 * _media.MIB
 #: The largest video this gateway takes (it holds the bytes while uploading them).
 MAX_VIDEO_BYTES = 1024 * _media.MIB
-
-
-def upload_state(status: dict[str, Any] | None) -> str:
-    """``processing``, ``ready`` or ``failed`` from Meta's video ``status``."""
-    video_status = (status or {}).get("video_status")
-    if video_status == "ready":
-        return "ready"
-    if video_status in ("error", "expired"):
-        return "failed"
-    return "processing"
-
-
-def view(asset: AssetRecord) -> VideoUpload:
-    raw = json.loads(asset.raw) if asset.raw else None
-    return VideoUpload(
-        asset_id=asset.id,
-        video_id=asset.remote_id,
-        account_id=asset.account_id,
-        upload_state=asset.state,  # type: ignore[arg-type]
-        upload_progress=asset.progress,
-        mode="async" if asset.job_id else "sync",
-        job_id=asset.job_id,
-        bytes=asset.size,
-        error=asset.error,
-        status=(raw or {}).get("status"),
-        raw=raw,
-    )
-
-
-async def refresh_status(graph: GraphClient, asset: AssetRecord, assets: Any) -> AssetRecord:
-    """Ask Meta how the asset's video is doing and record it."""
-    assert asset.remote_id is not None
-    answer = await graph.get(asset.remote_id, fields="id,status")
-    state = upload_state(answer.get("status"))
-    error = "Meta could not process the video" if state == "failed" else None
-    updated: AssetRecord = await assets.update(
-        asset.id, state=state, error=error, raw=json.dumps(answer)
-    )
-    return updated
 
 
 class AdVideosHandler(MarketingHandler):
@@ -97,10 +55,7 @@ class AdVideosHandler(MarketingHandler):
         )
         account = act_id(body.account_id)
         if len(media) >= RESUMABLE_BYTES:
-            raise NotImplementedByProvider(
-                "videos of 50 MB or more upload as a job, and this gateway has no job queue yet",
-                code="queue_unavailable",
-            )
+            return await self._upload_later(body, account, media)
         graph = await self.graph()
         assets = self.ctx.store.meta_ads_assets
         asset = await assets.create(
@@ -121,6 +76,28 @@ class AdVideosHandler(MarketingHandler):
             asset.id, remote_id=created_id(answer), progress=100, state="processing"
         )
         return view(await refresh_status(graph, asset, assets))
+
+    async def _upload_later(
+        self, body: VideoUploadRequest, account: str, media: _media.Media
+    ) -> VideoUpload:
+        """Stage the bytes and queue the resumable upload: 202, ``upload_state: pending``."""
+        await self.graph()  # no credentials: say so now, not in a failed job
+        assets = self.ctx.store.meta_ads_assets
+        asset = await assets.create(
+            self.customer.id, "video", account, name=body.name, size=len(media), state="pending"
+        )
+        await assets.stage(asset.id, media.data)
+        payload = {"asset_id": asset.id, "mime": body.mime, "title": body.title,
+                   "description": body.description}  # fmt: skip
+        job_id = await self.ctx.gateway.jobs.enqueue(
+            VIDEO_UPLOAD,
+            payload,
+            customer_id=self.customer.id,
+            ref=f"asset:{asset.id}",
+            label=f"video upload {body.name or asset.id} ({len(media)} bytes)",
+        )
+        self.status = 202
+        return view(await assets.update(asset.id, job_id=job_id))
 
     async def delete(self, id: str) -> Deleted:
         """Delete the video whose Meta ``video_id`` is ``id``."""

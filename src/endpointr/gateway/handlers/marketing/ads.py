@@ -17,6 +17,7 @@ from ....types.marketing import (
     RetrieveQuery,
     StatusChange,
 )
+from ...actions import action
 from ...errors import BadRequest
 from ...providers.meta_graph import act_id
 from ...store.base import MirrorRecord, MirrorScope
@@ -72,6 +73,10 @@ class AdsHandler(GraphObjectHandler[Ad]):
         """One ad: the mirror first, Meta with ``refresh=true`` or when not mirrored."""
         return await self._retrieve(id, query.refresh)
 
+    @action("meta.ads.create")
+    @action("meta.ads.activate", fixed={"action": "activate"})
+    @action("meta.ads.pause", fixed={"action": "pause"})
+    @action("meta.ads.archive", fixed={"action": "archive"})
     async def create(self, body: AdBody) -> Ad | AdPreview:
         """Create an ad (``creative_id`` or an inline ``creative`` spec), or
         ``{action: set_status|activate|pause|archive|preview, id}``."""
@@ -83,6 +88,7 @@ class AdsHandler(GraphObjectHandler[Ad]):
         params = _creative(create_fields(body))
         return await self._create(body.account_id, params)
 
+    @action("meta.ads.update")
     async def update(self, id: str, body: AdUpdate) -> Ad:
         """Change the fields sent (and only those)."""
         return await self._update(id, _creative(changed_fields(body)))

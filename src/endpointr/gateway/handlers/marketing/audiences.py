@@ -16,6 +16,7 @@ from ....types.marketing import (
     ObjectPage,
     RetrieveQuery,
 )
+from ...actions import action
 from ...errors import BadRequest
 from ...providers import meta_hashing
 from ._base import GraphObjectHandler, Prepared, create_fields
@@ -65,6 +66,8 @@ class AudiencesHandler(GraphObjectHandler[Audience]):
         """One audience (rule, lookalike spec, approximate size): the mirror first."""
         return await self._retrieve(id, query.refresh)
 
+    @action("meta.audiences.add_users", fixed={"action": "add_users"})
+    @action("meta.audiences.remove_users", fixed={"action": "remove_users"})
     async def create(self, body: AudienceBody) -> Audience | AudienceUsersResult:
         """Create a custom audience; ``action: lookalike`` a lookalike of one;
         ``action: add_users|remove_users`` hashes and uploads (or removes) users."""

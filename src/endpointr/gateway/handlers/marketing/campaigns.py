@@ -12,6 +12,7 @@ from ....types.marketing import (
     RetrieveQuery,
     StatusChange,
 )
+from ...actions import action
 from ._base import GraphObjectHandler, Prepared, changed_fields, create_fields
 from ._mirror import CAMPAIGNS
 
@@ -27,6 +28,10 @@ class CampaignsHandler(GraphObjectHandler[Campaign]):
         """One campaign: the mirror first, Meta with ``refresh=true`` or when not mirrored."""
         return await self._retrieve(id, query.refresh)
 
+    @action("meta.campaigns.create")
+    @action("meta.campaigns.activate", fixed={"action": "activate"})
+    @action("meta.campaigns.pause", fixed={"action": "pause"})
+    @action("meta.campaigns.archive", fixed={"action": "archive"})
     async def create(self, body: CampaignBody) -> Campaign:
         """Create a campaign (PAUSED and ``special_ad_categories: []`` unless given), or
         ``{action: set_status|activate|pause|archive, id}``."""
@@ -34,6 +39,7 @@ class CampaignsHandler(GraphObjectHandler[Campaign]):
             return await self._set_status(body)
         return await self._create(body.account_id, create_fields(body))
 
+    @action("meta.campaigns.update")
     async def update(self, id: str, body: CampaignUpdate) -> Campaign:
         """Change the fields sent (and only those)."""
         return await self._update(id, changed_fields(body))

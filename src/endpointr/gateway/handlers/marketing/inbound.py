@@ -3,8 +3,10 @@
 Every delivery is stored as it arrived before anything else happens. Its ``entry[].id``s are
 looked up in the subscription map to find the customer, whose ``app_secret`` must verify
 ``X-Hub-Signature-256`` over the raw bytes; verified changes fire ``MetaAds.<object>.<field>``
-events. The answer is always 200 so that Meta never retries into a storm: deliveries that match
-no customer or do not verify are kept with no customer, for audit.
+events, and a ``leadgen`` change queues the job that fetches the full lead into the inbox (one
+job per lead, however often Meta delivers it). The answer is always 200 so that Meta never
+retries into a storm: deliveries that match no customer or do not verify are kept with no
+customer, for audit.
 """
 
 from __future__ import annotations
@@ -20,16 +22,20 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from ....types._base import Params
+from ...catalog import register_family
 from ...errors import Forbidden
 from ...events import Event, redact
 from ...handler import Handler, route
 from ...http import Response
 from ...providers.meta_graph import SERVICE
 from ..credentials.credentials import load_credentials
+from .leads import LEADGEN_FETCH
 from .webhook_subscriptions import INBOUND_PATH, object_key
 
 log = logging.getLogger("endpointr.marketing")
 _NAME = re.compile(r"[^A-Za-z0-9_]")
+FAMILY = "MetaAds"
+register_family(FAMILY, "Meta webhook deliveries: MetaAds.<object>.<field>")
 
 
 def _received() -> Response:
@@ -50,7 +56,7 @@ def signature_of(app_secret: str, body: bytes) -> str:
 
 
 def event_name(object: str, field: str) -> str:
-    return f"MetaAds.{_NAME.sub('_', object)}.{_NAME.sub('_', field)}"
+    return f"{FAMILY}.{_NAME.sub('_', object)}.{_NAME.sub('_', field)}"
 
 
 class MetaAdsInboundHandler(Handler):
@@ -136,3 +142,19 @@ class MetaAdsInboundHandler(Handler):
                     "delivery_id": delivery,
                 }
                 await events.emit(Event(event_name(obj, field), customer_id, redact(data)))
+                value = change.get("value")
+                if field == "leadgen" and isinstance(value, dict) and value.get("leadgen_id"):
+                    await self._fetch_lead(customer_id, value)
+
+    async def _fetch_lead(self, customer_id: int, value: dict[str, Any]) -> None:
+        """Queue the fetch of the full lead (Meta redelivers: one job per lead)."""
+        lead_id = str(value["leadgen_id"])
+        payload = {k: str(value[k]) for k in ("leadgen_id", "form_id", "page_id") if value.get(k)}
+        await self.ctx.gateway.jobs.enqueue(
+            LEADGEN_FETCH,
+            payload,
+            customer_id=customer_id,
+            ref=lead_id,
+            label=f"lead {lead_id}",
+            key=f"{LEADGEN_FETCH}:{customer_id}:{lead_id}",
+        )

@@ -8,15 +8,20 @@ from datetime import datetime, time, timezone
 from typing import TYPE_CHECKING, Any
 
 from ....types.marketing import Lead, LeadForm, LeadsQuery, ObjectPage
-from ...errors import BadRequest
+from ...errors import BadRequest, HTTPError
+from ...jobs import Job, job
 from ...store.base import LeadRow
 from ._base import MarketingHandler, Prepared
+from ._jobs import customer_of, job_error, job_graph
 from ._mirror import page_json
 
 if TYPE_CHECKING:
     from datetime import date
 
+    from ...gateway import Gateway
     from ...store import Store
+
+LEADGEN_FETCH = "marketing.leadgen_fetch"
 
 LEAD_FIELDS = "id,created_time,form_id,ad_id,adset_id,campaign_id,is_organic,platform,field_data"
 FORM_FIELDS = "id,name,status,locale,leads_count,created_time"
@@ -46,6 +51,19 @@ async def save_leads(
         ],
     )
     return leads
+
+
+@job(LEADGEN_FETCH, max_attempts=8)
+async def fetch_lead(gateway: Gateway, job: Job) -> None:
+    """The full lead of a leadgen webhook delivery, into the customer's inbox."""
+    graph = await job_graph(gateway, job)
+    try:
+        data = await graph.get(job.payload["leadgen_id"], fields=LEAD_FIELDS)
+    except HTTPError as exc:
+        raise job_error(exc) from None
+    page_id = job.payload.get("page_id")
+    await save_leads(gateway.store, customer_of(job), [data], page_id=page_id)
+    job.status = 200
 
 
 class LeadsHandler(MarketingHandler):

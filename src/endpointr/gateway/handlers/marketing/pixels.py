@@ -13,6 +13,7 @@ from ....types.marketing import (
     Pixel,
     RetrieveQuery,
 )
+from ...actions import action
 from ...providers.meta_hashing import hash_user_data
 from ._base import MarketingHandler, Prepared
 from ._mirror import PIXELS
@@ -27,6 +28,7 @@ class PixelsHandler(MarketingHandler):
         """One pixel: the mirror first."""
         return await self.mirrored(PIXELS, id, refresh=query.refresh)
 
+    @action("meta.conversions.send")
     async def create(self, body: ConversionEvents) -> ConversionsResult:
         """Send Conversions API events to the pixel. ``user_data`` PII (em, ph, fn, ln, ge,
         db, ct, st, zp, country, external_id) is normalised and SHA-256 hashed before it

@@ -55,8 +55,13 @@ register_schema(
         " name TEXT, size INTEGER NOT NULL, state TEXT NOT NULL,"
         " progress INTEGER NOT NULL DEFAULT 0, remote_id TEXT, job_id TEXT, error TEXT,"
         " raw TEXT, created_at REAL NOT NULL, updated_at REAL NOT NULL)",
+        "CREATE TABLE meta_ad_upload_parts (asset_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+        " data BLOB NOT NULL, PRIMARY KEY (asset_id, seq))",
     ],
 )
+
+#: Staged uploads are kept in parts of this size (a job reads only the parts it sends).
+PART_BYTES = 4 * 1024 * 1024
 
 _UPSERT_OBJECT = (
     "INSERT INTO meta_ad_objects (customer_id, level, id, account_id, campaign_id, adset_id,"
@@ -401,3 +406,30 @@ class SQLiteMetaAdsAssets:
                 (*given.values(), time.time(), asset_id),
             )
         return self._one(asset_id)
+
+    async def stage(self, asset_id: int, data: bytes) -> None:
+        view = memoryview(data)
+        with self._db.write() as conn:
+            conn.execute("DELETE FROM meta_ad_upload_parts WHERE asset_id = ?", (asset_id,))
+            conn.executemany(
+                "INSERT INTO meta_ad_upload_parts VALUES (?, ?, ?)",
+                (
+                    (asset_id, seq, bytes(view[start : start + PART_BYTES]))
+                    for seq, start in enumerate(range(0, len(data), PART_BYTES))
+                ),
+            )
+
+    async def staged(self, asset_id: int, start: int, end: int) -> bytes:
+        first, last = start // PART_BYTES, (end - 1) // PART_BYTES
+        rows = self._db.all(
+            "SELECT data FROM meta_ad_upload_parts WHERE asset_id = ? AND seq BETWEEN ? AND ?"
+            " ORDER BY seq",
+            (asset_id, first, last),
+        )
+        joined = b"".join(bytes(r[0]) for r in rows)
+        offset = first * PART_BYTES
+        return joined[start - offset : end - offset]
+
+    async def unstage(self, asset_id: int) -> None:
+        with self._db.write() as conn:
+            conn.execute("DELETE FROM meta_ad_upload_parts WHERE asset_id = ?", (asset_id,))
