@@ -164,3 +164,12 @@ def test_unknown_objects_and_garbage_are_kept_for_audit(
     garbage = f'{{"not meta": "{page}"'.encode()
     assert _send(client, "POST", content=garbage).status_code == 200
     assert (None, "invalid_payload") in _deliveries(harness, page)
+
+
+def test_meta_events_are_listed_for_subscribers(client: Endpointr) -> None:
+    events = client.webhooks.events()
+    assert "MetaAds.*" in events
+    for name in ("CampaignsHandler.pause", "AudiencesHandler.add_users", "SyncHandler.create"):
+        assert name in events
+    hook = client.webhooks.create(event="MetaAds.page.leadgen", url="https://example.com/hook")
+    assert hook.event == "MetaAds.page.leadgen"
