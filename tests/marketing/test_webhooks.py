@@ -14,6 +14,7 @@ import pytest
 from endpointr import BadRequestError, ConflictError, Endpointr, PermissionDeniedError
 from tests.conftest import META_VERIFY_TOKEN, Harness
 from tests.support.meta_graph import APP_ID, APP_SECRET, CREDENTIALS, PAGE_TOKEN, FakeGraph
+from tests.test_cli import run
 
 INBOUND = "/v1/webhooks/inbound/meta-ads"
 CALLBACK = "https://hooks.example.com/v1/webhooks/inbound/meta-ads"
@@ -173,3 +174,17 @@ def test_meta_events_are_listed_for_subscribers(client: Endpointr) -> None:
         assert name in events
     hook = client.webhooks.create(event="MetaAds.page.leadgen", url="https://example.com/hook")
     assert hook.event == "MetaAds.page.leadgen"
+
+
+def test_the_cli_lists_deliveries_for_audit(client: Endpointr, harness: Harness) -> None:
+    page = _page_id()
+    body = _delivery(page)
+    _send(client, "POST", content=body, headers={"x-hub-signature-256": _signed(body)})
+    listed = run(harness.vault, "meta-ads", "deliveries", "--unattributed", "--json")
+    assert listed.returncode == 0, listed.stderr
+    mine = [d for d in json.loads(listed.stdout) if page in d["body"]]
+    assert [(d["customer"], d["object"], d["status"]) for d in mine] == [
+        (None, "page", "unknown_object")
+    ]
+    table = run(harness.vault, "meta-ads", "deliveries", "--limit", "5")
+    assert "unknown_object" in table.stdout
