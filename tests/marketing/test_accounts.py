@@ -128,3 +128,11 @@ def test_extend_returns_or_stores_the_long_lived_token(meta: Endpointr, graph: F
     assert stored.access_token is None
     meta.marketing.ad_accounts.list(refresh=True)
     assert graph.calls[-1].headers["authorization"] == "Bearer EAAB-long-lived"
+
+
+def test_a_customer_can_pin_the_api_version(meta: Endpointr, graph: FakeGraph) -> None:
+    meta.marketing.ad_accounts.list(refresh=True)
+    assert graph.calls[-1].version == "v24.0"  # the operator's default
+    meta.credentials.set("meta-ads", **CREDENTIALS, api_version="v23.0")
+    meta.marketing.ad_accounts.list(refresh=True)
+    assert graph.calls[-1].version == "v23.0"

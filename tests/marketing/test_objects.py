@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from endpointr import BadRequestError, Endpointr, MethodNotAllowedError
+from endpointr import BadRequestError, Endpointr, MethodNotAllowedError, NotFoundError
 from tests.marketing.test_hashing import JANE, PHONE
 from tests.support.meta_graph import FakeGraph
 
@@ -183,3 +183,20 @@ def test_large_user_lists_go_in_one_session_of_batches(meta: Endpointr, graph: F
     assert {c.data["session"]["session_id"] for c in batches} == {int(result.session_id or 0)}
     assert [c.data["session"]["last_batch_flag"] for c in batches] == [False, True]
     assert result.num_received == 10_001
+
+
+@pytest.mark.parametrize("resource", ["ad_sets", "ads", "creatives", "audiences"])
+def test_retrieve_list_and_delete(meta: Endpointr, graph: FakeGraph, resource: str) -> None:
+    graph.seed_tree(ACCOUNT, campaigns=1, adsets=1, ads=1)
+    graph.add("audience", account_id="1001", name="Seeded", subtype="CUSTOM")
+    api = getattr(meta.marketing, resource)
+    listed = api.list(account_id=ACCOUNT)
+    assert listed.source == "live"
+    (first,) = listed.collection
+    assert api.retrieve(first.id).model_dump() == first.model_dump()  # from the mirror
+    assert api.retrieve(first.id, refresh=True).id == first.id
+    assert api.delete(first.id).deleted is True
+    assert graph.objects[first.id]["_deleted"] is True
+    assert api.list(account_id=ACCOUNT).collection == []
+    with pytest.raises(NotFoundError, match="was deleted"):
+        api.retrieve(first.id)

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from endpointr import BadRequestError, ConflictError, Endpointr, PermissionDeniedError
+from endpointr.gateway.settings import Settings
 from tests.conftest import META_VERIFY_TOKEN, Harness
 from tests.support.meta_graph import APP_ID, APP_SECRET, CREDENTIALS, PAGE_TOKEN, FakeGraph
 from tests.test_cli import run
@@ -188,3 +189,9 @@ def test_the_cli_lists_deliveries_for_audit(client: Endpointr, harness: Harness)
     ]
     table = run(harness.vault, "meta-ads", "deliveries", "--limit", "5")
     assert "unknown_object" in table.stdout
+
+
+def test_the_contract_s_verify_token_variable_is_honoured() -> None:
+    settings = Settings.from_env({"META_WEBHOOK_VERIFY_TOKEN": "from-the-contract"})
+    assert settings.meta_webhook_verify_token is not None
+    assert settings.meta_webhook_verify_token.get_secret_value() == "from-the-contract"

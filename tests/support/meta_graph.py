@@ -64,6 +64,7 @@ class Call:
     data: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    version: str = VERSION
 
 
 @dataclass
@@ -227,7 +228,8 @@ class FakeGraph:
         return httpx.Response(status, json={"error": error}, headers=headers)
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
-        path = str(request.url.path).split(f"/graph/{VERSION}/", 1)[-1].strip("/")
+        version, _, path = str(request.url.path).removeprefix("/graph/").partition("/")
+        path = path.strip("/")
         params = {k: _decode(v) for k, v in request.url.params.items()}
         data: dict[str, Any] = {}
         files: dict[str, bytes] = {}
@@ -236,7 +238,7 @@ class FakeGraph:
             data, files = _parse_multipart(request)
         elif request.content:
             data = {k: _decode(v) for k, v in parse_qsl(request.content.decode())}
-        call = Call(request.method, path, params, data, files, dict(request.headers))
+        call = Call(request.method, path, params, data, files, dict(request.headers), version)
         self.calls.append(call)
         token = request.headers.get("authorization", "").removeprefix("Bearer ")
         app_token = f"{APP_ID}|{APP_SECRET}"
