@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from .context import Context
     from .extensions import Closer
+    from .net.ssrf import SafeFetcher
 
 log = logging.getLogger("endpointr.gateway")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -53,6 +54,7 @@ class Gateway:
         self.auth = Authenticator(store, vault, settings)
         self.router = _router(settings.handler_modules)
         self._http: httpx.AsyncClient | None = None
+        self._fetcher: SafeFetcher | None = None
         self._closers: list[Closer] = []
 
     @classmethod
@@ -81,6 +83,18 @@ class Gateway:
             self._http = new_client(self.settings.upstream_timeout)
         return self._http
 
+    @property
+    def fetcher(self) -> SafeFetcher:
+        """The SSRF-safe fetcher for URLs that users supply (never the upstream client)."""
+        if self._fetcher is None:
+            from .net.ssrf import SafeFetcher
+
+            self._fetcher = SafeFetcher(
+                allow_private_networks=self.settings.allow_private_networks,
+                timeout=self.settings.upstream_timeout,
+            )
+        return self._fetcher
+
     async def aclose(self) -> None:
         for closer in reversed(self._closers):
             await closer()
@@ -88,6 +102,9 @@ class Gateway:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
+        if self._fetcher is not None:
+            await self._fetcher.aclose()
+            self._fetcher = None
         self.store.close()
 
     def too_large(self, size: int, headers: dict[str, str]) -> Response:

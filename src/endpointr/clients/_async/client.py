@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ...gateway.settings import Settings
     from ...types.auth import Token
     from ..transport import AsyncLocalTransport
+    from .resources.ai import AsyncAI
     from .resources.auth import AsyncAuth
     from .resources.credentials import AsyncCredentials
     from .resources.keys import AsyncKeys
@@ -167,6 +168,12 @@ class AsyncEndpointr:
         from .resources.vault import AsyncVault
 
         return AsyncVault(self)
+
+    @cached_property
+    def ai(self) -> AsyncAI:
+        from .resources.ai import AsyncAI
+
+        return AsyncAI(self)
 
     # -- lifecycle --------------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ...gateway.settings import Settings
     from ...types.auth import Token
     from ..transport import LocalTransport
+    from .resources.ai import AI
     from .resources.auth import Auth
     from .resources.credentials import Credentials
     from .resources.keys import Keys
@@ -170,6 +171,12 @@ class Endpointr:
         from .resources.vault import Vault
 
         return Vault(self)
+
+    @cached_property
+    def ai(self) -> AI:
+        from .resources.ai import AI
+
+        return AI(self)
 
     # -- lifecycle --------------------------------------------------------------------------
 
