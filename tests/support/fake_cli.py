@@ -10,6 +10,7 @@ What they answer depends on the prompt, so tests steer them through the request:
 * ``FAIL_AUTH`` / ``FAIL_LIMIT``: the CLI's own auth / usage-limit failure, exit status 1;
 * ``CRASH``: a crash with no result line (stderr, exit status 3);
 * ``DIE_MIDWAY``: (claude, streaming) exit after the first text delta without a result;
+* ``HANG``: (claude) never answer;
 * otherwise an echo of the prompt (``You said: …``), or a description of the images sent.
 
 claude (``-p --input-format stream-json --output-format stream-json --verbose``) writes the
@@ -108,6 +109,8 @@ def claude(argv: list[str], stdin: str) -> int:
     if "CRASH" in text:
         sys.stderr.write("TypeError: Cannot read properties of undefined (reading 'map')\n")
         return 3
+    if "HANG" in text:
+        time.sleep(120)
     emit(
         {
             "type": "system", "subtype": "init", "cwd": os.getcwd(), "session_id": SESSION,
@@ -256,6 +259,7 @@ def main() -> int:
         "env": dict(os.environ),
         "stdin": stdin,
         "cwd": os.getcwd(),
+        "pid": os.getpid(),
     }
     (Path(records) / f"{uuid.uuid4().hex}.json").write_text(json.dumps(record))
     return claude(argv, stdin) if which == "claude" else codex(argv, stdin)

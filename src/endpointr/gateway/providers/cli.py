@@ -151,18 +151,18 @@ class CLIProvider(Provider):
         try:
             async for line in runner:
                 yield line
+        except TimeoutError:  # an OSError too: first
+            raise self.error(
+                504,
+                f"{self.name} did not finish within {self.settings.cli_timeout:g} s",
+                code="cli_timeout",
+            ) from None
         except OSError as exc:
             raise self.error(
                 503,
                 f"cannot run {self.name} ({self.binary}): {exc.strerror or exc}; install it or "
                 f"set ENDPOINTR_{self.binary_setting.upper()}",
                 code="cli_unavailable",
-            ) from None
-        except TimeoutError:
-            raise self.error(
-                504,
-                f"{self.name} did not finish within {self.settings.cli_timeout:g} s",
-                code="cli_timeout",
             ) from None
         finally:
             await runner.aclose()
