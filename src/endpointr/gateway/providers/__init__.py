@@ -5,6 +5,7 @@ Adapters load on first use: a gateway that never calls a CLI provider never impo
 
 from __future__ import annotations
 
+import functools
 import importlib
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ _ADAPTERS = {
 }
 
 
+@functools.cache
 def adapter(name: str) -> type[Provider]:
     """The adapter class of provider ``name`` (one of :data:`CAPABILITIES`)."""
     module, cls = _ADAPTERS[name]

@@ -96,12 +96,8 @@ class Anthropic(HTTPProvider):
         return {"x-api-key": str(self.credentials["api_key"]), "anthropic-version": API_VERSION}
 
     async def chat(self, request: ChatRequest) -> ChatResult:
-        body = await self.send("POST", "/v1/messages", payload=messages_payload(request))
-        result = parse_message(body)
-        if result is None:
-            raise self.malformed("a body that is not a message")
-        result.model = result.model or request.model
-        return result
+        payload = messages_payload(request)
+        return await self.complete("/v1/messages", payload, parse_message, request)
 
     async def stream(self, request: ChatRequest) -> StreamResult:
         payload = messages_payload(request, stream=True)

@@ -32,13 +32,7 @@ class ClaudeCli(CLIProvider):
     token_env = "CLAUDE_CODE_OAUTH_TOKEN"
 
     @classmethod
-    def resolve_credentials(
-        cls, stored: Mapping[str, Any] | None, override: str | None, gateway: Gateway
-    ) -> Mapping[str, Any] | None:
-        if override:
-            return {"oauth_token": override}
-        if stored and stored.get("oauth_token"):
-            return stored
+    def server_credentials(cls, gateway: Gateway) -> Mapping[str, Any] | None:
         server = gateway.settings.claude_code_oauth_token
         return {"oauth_token": server.get_secret_value()} if server else None
 

@@ -18,11 +18,14 @@ import subprocess
 import tempfile
 from collections.abc import AsyncGenerator, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import anyio
 
 from .base import ChatRequest, Provider, ProviderError
+
+if TYPE_CHECKING:
+    from ..gateway import Gateway
 
 #: The server's variables a CLI may see (locale, home for its own config, proxies, CAs).
 PASSED_ENV = (
@@ -136,6 +139,22 @@ class CLIProvider(Provider):
     binary_setting: ClassVar[str]
     #: The environment variable that carries the token.
     token_env: ClassVar[str]
+
+    @classmethod
+    def resolve_credentials(
+        cls, stored: Mapping[str, Any] | None, override: str | None, gateway: Gateway
+    ) -> Mapping[str, Any] | None:
+        field = str(cls.override_field)
+        if override:
+            return {field: override}
+        if stored and stored.get(field):
+            return stored
+        return cls.server_credentials(gateway)
+
+    @classmethod
+    def server_credentials(cls, gateway: Gateway) -> Mapping[str, Any] | None:
+        """The server's own credentials, the last resort (None: there are none)."""
+        raise NotImplementedError
 
     @property
     def binary(self) -> str:

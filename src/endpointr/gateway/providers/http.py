@@ -4,12 +4,12 @@ relayed as the bytes arrive, and upstream failures turned into classified Provid
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, ClassVar
 
 import httpx
 
-from .base import Provider, ProviderError
+from .base import ChatRequest, ChatResult, Provider, ProviderError
 
 #: Upstream 5xx -> what our caller sees (a gateway's view of a failing upstream).
 _SERVER_STATUS = {503: 503, 504: 504, 529: 503}
@@ -113,6 +113,21 @@ class HTTPProvider(Provider):
             return response.json()
         except ValueError:
             raise self.malformed(f"{response.status_code} and a body that is not JSON") from None
+
+    async def complete(
+        self,
+        path: str,
+        payload: Any,
+        parse: Callable[[Any], ChatResult | None],
+        request: ChatRequest,
+    ) -> ChatResult:
+        """POST a chat request and parse the answer (``parse`` returns None for a body that
+        is not one)."""
+        result = parse(await self.send("POST", path, payload=payload))
+        if result is None:
+            raise self.malformed("a body that is not a chat answer")
+        result.model = result.model or request.model
+        return result
 
     async def open_stream(self, path: str, payload: Any) -> AsyncIterator[bytes]:
         """POST and return the answer's body as it arrives, once its status is known good.

@@ -81,12 +81,8 @@ class OpenAICompatible(HTTPProvider):
         return payload
 
     async def chat(self, request: ChatRequest) -> ChatResult:
-        body = await self.send("POST", "/chat/completions", payload=self.chat_payload(request))
-        result = parse_chat_completion(body)
-        if result is None:
-            raise self.malformed("a body that is not a chat completion")
-        result.model = result.model or request.model
-        return result
+        payload = self.chat_payload(request)
+        return await self.complete("/chat/completions", payload, parse_chat_completion, request)
 
     async def stream(self, request: ChatRequest) -> StreamResult:
         payload = self.chat_payload(request, stream=True)

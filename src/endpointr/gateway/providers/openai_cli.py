@@ -29,13 +29,7 @@ class OpenAICli(CLIProvider):
     token_env = "CODEX_API_KEY"
 
     @classmethod
-    def resolve_credentials(
-        cls, stored: Mapping[str, Any] | None, override: str | None, gateway: Gateway
-    ) -> Mapping[str, Any] | None:
-        if override:
-            return {"api_key": override}
-        if stored and stored.get("api_key"):
-            return stored
+    def server_credentials(cls, gateway: Gateway) -> Mapping[str, Any] | None:
         # The server's own `codex login` (a ChatGPT subscription): no key to pass.
         return {} if (codex_home(gateway) / "auth.json").is_file() else None
 

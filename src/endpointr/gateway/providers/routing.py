@@ -72,7 +72,7 @@ def check_overrides(pinned: str | None, overrides: Mapping[str, str]) -> None:
     """A credential override meant for another provider than the pinned one is a 400."""
     from . import adapter
 
-    if pinned is None:
+    if pinned is None or not overrides:
         return
     field = adapter(pinned).override_field
     for name in overrides:
