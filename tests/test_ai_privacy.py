@@ -9,6 +9,7 @@ import logging
 import uuid
 from typing import Any
 
+import httpx
 import pytest
 
 from endpointr import AsyncEndpointr, Endpointr
@@ -98,3 +99,21 @@ async def test_events_never_carry_overrides_or_image_bytes(harness) -> None:  # 
     assert upload.url.rsplit("/", 1)[1] not in payloads  # the URL is a bearer secret
     assert base64.b64encode(PNG_1PX * 10).decode() not in payloads
     assert uploaded.data["input"]["body"]["image_base64"].startswith("[base64, ")
+
+
+def test_upstream_cookies_never_ride_along(client: Endpointr, upstream) -> None:  # type: ignore[no-untyped-def]
+    """The gateway's upstream client is shared by every customer: a cookie one answer sets
+    (OpenAI's edge sets some) must not be sent with anyone's next request."""
+    from tests.support.ai import openai_completion, paths
+
+    route = upstream.router.post(paths(upstream)["openai"]).mock(
+        return_value=httpx.Response(
+            200,
+            json=openai_completion(),
+            headers={"set-cookie": "__cf_bm=visitor-1; path=/; HttpOnly"},
+        )
+    )
+    client.credentials.set("openai", api_key="sk-test-openai-0604")
+    client.ai.chat(prompt="one")
+    client.ai.chat(prompt="two")
+    assert "cookie" not in route.calls.last.request.headers

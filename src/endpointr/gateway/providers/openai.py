@@ -128,7 +128,7 @@ class OpenAI(OpenAICompatible):
             field = "image" if dalle else "image[]"
             files = [(field, _upload(i, part)) for i, part in enumerate(images)]
             data = {k: str(v) for k, v in fields.items()}
-            body = await self.send("POST", "/images/edits", data=data, files=files)
+            body = await self.send("POST", "/images/edits", payload=data, files=files)
         else:
             body = await self.send("POST", "/images/generations", payload=fields)
         data_list = body.get("data") if isinstance(body, dict) else None
