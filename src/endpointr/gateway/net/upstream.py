@@ -1,11 +1,15 @@
 """The one ``httpx.AsyncClient`` the gateway uses for every upstream provider call.
 
 Pooled, with a User-Agent, explicit timeouts, no redirects and ``trust_env=False`` (a stray
-``HTTPS_PROXY`` in the server's environment must not reroute customers' credentials). Being a
-plain httpx client, respx can mock every upstream in tests.
+``HTTPS_PROXY`` in the server's environment must not reroute customers' credentials). It keeps
+no cookies: it serves every customer, so a cookie one upstream answer sets must never be sent
+with another customer's request. Being a plain httpx client, respx can mock every upstream in
+tests.
 """
 
 from __future__ import annotations
+
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 
@@ -21,4 +25,5 @@ def new_client(timeout: float) -> httpx.AsyncClient:
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=40),
         follow_redirects=False,
         trust_env=False,
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
     )
