@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
 import httpx
@@ -232,3 +234,24 @@ def test_leaving_the_block_closes_the_stream(client: Endpointr, upstream) -> Non
     hold.release()
     assert first.text == "one "
     assert stream.response.is_closed
+
+
+def test_leaving_a_cli_stream_stops_the_cli(client: Endpointr, harness) -> None:  # type: ignore[no-untyped-def]
+    client.credentials.set("claude-cli", oauth_token="sk-ant-oat01-vault-0113")
+    marker = unique("DRIP")
+    with client.ai.stream(prompt=f"{marker} and many more words to come") as stream:
+        first = next(e for e in stream if isinstance(e, TextEvent))
+    assert first.text == "You "
+    (run,) = fake_cli.calls(harness.vault.parent, marker)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and alive(run["pid"]):
+        time.sleep(0.05)
+    assert not alive(run["pid"]), "the claude process outlived its stream"
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

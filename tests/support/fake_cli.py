@@ -11,6 +11,7 @@ What they answer depends on the prompt, so tests steer them through the request:
 * ``CRASH``: a crash with no result line (stderr, exit status 3);
 * ``DIE_MIDWAY``: (claude, streaming) exit after the first text delta without a result;
 * ``HANG``: (claude) never answer;
+* ``DRIP``: (claude, streaming) one word a second;
 * otherwise an echo of the prompt (``You said: …``), or a description of the images sent.
 
 claude (``-p --input-format stream-json --output-format stream-json --verbose``) writes the
@@ -157,8 +158,8 @@ def claude(argv: list[str], stdin: str) -> int:
             if "DIE_MIDWAY" in text and i == 0:
                 sys.stderr.write("Error: socket hang up\n")
                 return 1
-            if "SLOW" in text:
-                time.sleep(0.05)
+            if "DRIP" in text:
+                time.sleep(1)
     emit(
         {
             "type": "assistant",
