@@ -24,8 +24,8 @@ run: $(VENV)/.installed-server  ## serve the gateway on 127.0.0.1:8080 over the 
 	$(BIN)/endpointr serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests scripts benchmarks
-	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/ruff check src tests scripts benchmarks examples
+	$(BIN)/ruff format --check src tests scripts benchmarks examples
 	$(BIN)/python scripts/unasync.py --check
 
 typecheck: $(VENV)/.installed-dev

@@ -3,6 +3,9 @@ reached through ``ENDPOINTR_*`` variables, as CI runs it."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -53,3 +56,28 @@ def test_the_notebook_streams_an_answer(
     assert route.call_count == 3
     sent = route.calls[0].request
     assert sent.headers["authorization"] == "Bearer sk-test-notebook"
+
+
+def test_the_example_script_runs(upstream) -> None:  # type: ignore[no-untyped-def]
+    def answer(request: httpx.Request) -> httpx.Response:
+        if b'"stream":true' in request.content.replace(b" ", b""):
+            return streaming(openai_stream_frames(["Soft ", "rain."]))
+        return httpx.Response(200, json=openai_completion('{"colors": ["red", "yellow", "blue"]}'))
+
+    upstream.router.post(paths(upstream)["openai"]).mock(side_effect=answer)
+    env = {
+        **os.environ,
+        "OPENAI_API_KEY": "sk-test-example",
+        "ENDPOINTR_OPENAI_BASE_URL": f"{upstream.url}/openai/v1",
+    }
+    env.pop("ANTHROPIC_API_KEY", None)
+    env.pop("OPENROUTER_API_KEY", None)
+    script = NOTEBOOK.parent / "ai_chat.py"
+    result = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "openai (gpt-4o-mini-2024-07-18) answered: {'colors': ['red', 'yellow', 'blue']}" in (
+        result.stdout
+    )
+    assert "Soft rain.\n[openai, 2 tokens]" in result.stdout

@@ -56,21 +56,32 @@ class LoopThread:
         # future chaining, which matters when a whole in-process request takes ~100 µs.
         done = threading.Lock()
         done.acquire()
-        box: list[asyncio.Task[T]] = []
+        tasks: list[asyncio.Task[None]] = []
+        outcome: list[Any] = []
+
+        async def guarded() -> None:
+            # Even a KeyboardInterrupt raised in ``coro`` must come back to the caller
+            # rather than escape and kill this loop (leaving the caller waiting forever).
+            try:
+                outcome.append((True, await coro))
+            except BaseException as exc:  # re-raised in the caller's thread
+                outcome.append((False, exc))
+            finally:
+                done.release()
+
         ctx = contextvars.copy_context()
-
-        def start() -> None:
-            task = ctx.run(self.loop.create_task, coro)
-            box.append(task)
-            task.add_done_callback(lambda _: done.release())
-
-        self.loop.call_soon_threadsafe(start)
+        self.loop.call_soon_threadsafe(
+            lambda: tasks.append(ctx.run(self.loop.create_task, guarded()))
+        )
         try:
             done.acquire()
         except BaseException:  # KeyboardInterrupt while waiting: stop the work too
-            self.loop.call_soon_threadsafe(lambda: box and box[0].cancel())
+            self.loop.call_soon_threadsafe(lambda: tasks and tasks[0].cancel())
             raise
-        return box[0].result()
+        ok, value = outcome[0]
+        if ok:
+            return value  # type: ignore[no-any-return]
+        raise value
 
     def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
         self.loop.call_soon_threadsafe(fn, *args)

@@ -125,6 +125,7 @@ async def _stream(send: Send, body: AsyncIterator[bytes]) -> None:
 
 
 async def _cancel_on_disconnect(receive: Receive, scope: anyio.CancelScope) -> None:
+    """Servers ignore writes to a closed connection: stop producing when the client leaves."""
     while (await receive())["type"] != "http.disconnect":
         pass
     scope.cancel()

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from pydantic_core import to_jsonable_python
 
 from . import envelope, extensions
 from .auth import Authenticator
+from .context import Context
 from .errors import HTTPError, PayloadTooLarge, Unauthorized
 from .events import Event, EventBus
 from .handler import Auth, Handler
@@ -24,7 +25,6 @@ from .vault import Vault
 if TYPE_CHECKING:
     import httpx
 
-    from .context import Context
     from .extensions import Closer
     from .net.ssrf import SafeFetcher
 
@@ -35,7 +35,7 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 def _request_id(headers: dict[str, str]) -> str:
     """The caller's ``X-Request-Id`` when it is a sane token, else a fresh one."""
     rid = headers.get("x-request-id", "")
-    return rid if _REQUEST_ID.fullmatch(rid) else uuid.uuid4().hex
+    return rid if _REQUEST_ID.fullmatch(rid) else os.urandom(16).hex()
 
 
 @functools.lru_cache(maxsize=8)
@@ -116,8 +116,6 @@ class Gateway:
         return envelope.error(err, _request_id(headers))
 
     async def handle(self, request: Request) -> Response:
-        from .context import Context
-
         rid = _request_id(request.headers)
         if len(request.body) > self.settings.max_body_bytes:
             return self.too_large(len(request.body), request.headers)

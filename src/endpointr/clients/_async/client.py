@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import time
@@ -34,6 +35,7 @@ from .._base import (
     unwrap,
 )
 from .._transports import AsyncClientTransport
+from ._resource import AsyncAPIResource
 
 if TYPE_CHECKING:
     from ...gateway.settings import Settings
@@ -50,6 +52,14 @@ log = logging.getLogger("endpointr")
 Mode = Literal["remote", "local"]
 #: ``"client"``: the client's own JWT in remote mode, nothing in local mode.
 AuthMode = Literal["client", "none"]
+
+
+class _TokenCache:
+    """The client's JWT, shared by the copies ``with_options`` makes."""
+
+    def __init__(self) -> None:
+        self.token: Token | None = None
+        self.lock = Lock()
 
 
 class AsyncEndpointr:
@@ -77,8 +87,7 @@ class AsyncEndpointr:
         self.timeout = to_timeout(timeout)
         self.max_retries = max_retries
         self._local = _local
-        self._token: Token | None = None
-        self._token_lock = Lock()
+        self._tokens = _TokenCache()
         self._headers = {"user-agent": USER_AGENT}
         self._transport: httpx.AsyncBaseTransport
         if _local is not None:
@@ -139,6 +148,21 @@ class AsyncEndpointr:
         transport = AsyncLocalTransport(settings, customer)
         return cls(timeout=timeout, max_retries=max_retries, _local=transport)
 
+    def with_options(
+        self, *, timeout: Timeout = NOT_GIVEN, max_retries: int | None = None
+    ) -> AsyncEndpointr:
+        """A client with other defaults that shares this one's connections and token
+        (close the original, not the copy): ``client.with_options(timeout=5).vault.get(...)``."""
+        clone = copy.copy(self)
+        for name, value in list(vars(clone).items()):
+            if isinstance(value, AsyncAPIResource):
+                del clone.__dict__[name]  # cached resources are bound to the original
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = to_timeout(timeout)
+        if max_retries is not None:
+            clone.max_retries = max_retries
+        return clone
+
     @property
     def mode(self) -> Mode:
         return "local" if self._local is not None else "remote"
@@ -196,19 +220,19 @@ class AsyncEndpointr:
     # -- tokens -----------------------------------------------------------------------------
 
     def _remember_token(self, token: Token | None) -> None:
-        self._token = token
+        self._tokens.token = token
 
     async def _current_token(self) -> str:
         """A valid JWT for this client, exchanged or rotated when near expiry."""
         from ...types.auth import Token
 
         if (
-            self._token is not None
-            and self._token.expires_at.timestamp() - time.time() > TOKEN_REFRESH_MARGIN
+            self._tokens.token is not None
+            and self._tokens.token.expires_at.timestamp() - time.time() > TOKEN_REFRESH_MARGIN
         ):
-            return self._token.token
-        async with self._token_lock:
-            token = self._token
+            return self._tokens.token.token
+        async with self._tokens.lock:
+            token = self._tokens.token
             remaining = token.expires_at.timestamp() - time.time() if token else 0.0
             if token is not None and remaining > TOKEN_REFRESH_MARGIN:
                 return token.token
@@ -221,7 +245,7 @@ class AsyncEndpointr:
             if fresh is None:
                 body = {"api_key": self.api_key} if self.api_key else {}
                 fresh = await self._request("POST", "/v1/token", json=body, cast=Token, auth="none")
-            self._token = fresh
+            self._tokens.token = fresh
             return fresh.token
 
     # -- requests ---------------------------------------------------------------------------
@@ -297,7 +321,7 @@ class AsyncEndpointr:
                 and needs_reauth(response)
             ):
                 reauthed = True  # the cached JWT was revoked or expired: exchange once more
-                self._token = None
+                self._tokens.token = None
                 continue
             if attempt < self.max_retries and should_retry(method, response, failure):
                 await sleep(retry_delay(attempt, response))

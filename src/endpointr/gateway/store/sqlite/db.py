@@ -7,6 +7,7 @@ component has got, so features add tables without renumbering anyone else's.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -41,6 +42,9 @@ class Database:
         else:
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = str(Path(path).expanduser())
+        # Sealed or not, the vault is nobody else's business: 0600 (SQLite gives its -wal and
+        # -shm files the same mode).
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()

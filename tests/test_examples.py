@@ -1,0 +1,48 @@
+"""The examples run as they are (the remote one against a real ``endpointr serve``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Harness
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _run(script: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / script)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("script", ["local_vault.py", "admin.py"])
+def test_offline_examples(script: str) -> None:
+    out = _run(script, {})
+    assert "Traceback" not in out
+    assert out.strip()
+
+
+def test_local_vault_example_output() -> None:
+    out = _run("local_vault.py", {})
+    assert "openai credentials stored: True fields: ['api_key']" in out
+    assert "as expected: 404" in out
+
+
+def test_remote_example(harness: Harness) -> None:
+    api_key = harness.admin.create_customer("example-remote").api_key
+    out = _run(
+        "remote_client.py", {"ENDPOINTR_API_KEY": api_key, "ENDPOINTR_BASE_URL": harness.server.url}
+    )
+    assert "sync: {'world': 1}" in out
+    assert "async: ['hello']" in out
