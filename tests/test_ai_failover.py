@@ -282,6 +282,7 @@ def test_pinned_provider_without_credentials(client: Endpointr) -> None:
         ("claude-cli", "image"),
         ("openai-cli", "image"),
         ("claude-cli", "models"),
+        ("openai-cli", "models"),
     ],
 )
 def test_pinned_provider_without_the_capability_is_501(

@@ -117,10 +117,12 @@ class ClaudeCli(CLIProvider):
     async def _frames(
         self, head: list[bytes], lines: AsyncGenerator[bytes, None]
     ) -> AsyncIterator[bytes]:
-        """Each stream-json line as an SSE frame; a failure after the start as an error frame."""
+        """Each stream-json line as an SSE frame (anything else the CLI prints is left out); a
+        failure after the start as an error frame."""
         try:
             for line in head:
-                yield b"data: " + line + b"\n\n"
+                if line.startswith(b"{"):
+                    yield b"data: " + line + b"\n\n"
             async for line in lines:
                 if line.startswith(b"{"):
                     yield b"data: " + line + b"\n\n"

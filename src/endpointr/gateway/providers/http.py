@@ -94,10 +94,11 @@ class HTTPProvider(Provider):
     def request(
         self, method: str, path: str, *, payload: Any = None, params: Any = None
     ) -> httpx.Request:
-        """A JSON request to this provider, built directly: this is every call's hot path, and
-        ``httpx.AsyncClient.build_request`` costs more than the rest of the gateway's work.
-        The client's default headers and timeout apply; its cookie jar does not (one
-        customer's upstream cookies must never ride along with another's request)."""
+        """A JSON request to this provider, with the client's default headers and timeout.
+
+        Built directly rather than with ``AsyncClient.build_request``, which costs three times
+        as much (merging cookies the client never keeps, reparsing the URL): this is every
+        call's hot path."""
         http = self.gateway.http
         headers = [*http.headers.multi_items(), *self.headers().items()]
         content = None

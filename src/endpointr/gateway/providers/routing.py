@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ...types.ai import Attempt
 from ..errors import BadRequest, HTTPError, NotImplementedByProvider
+from ..handlers.credentials.credentials import load_credentials
+from . import adapter
 from .base import CAPABILITIES, Capability, Provider, ProviderError
 
 if TYPE_CHECKING:
@@ -61,8 +63,6 @@ def _put(name: str) -> str:
 async def _credentials(
     gateway: Gateway, customer: CustomerRecord, cls: type[Provider], overrides: Mapping[str, str]
 ) -> Mapping[str, object] | None:
-    from ..handlers.credentials.credentials import load_credentials
-
     override = overrides.get(cls.override_field) if cls.override_field else None
     stored = None if override else await load_credentials(gateway, customer.id, cls.name)
     return cls.resolve_credentials(stored, override, gateway)
@@ -70,17 +70,16 @@ async def _credentials(
 
 def check_overrides(pinned: str | None, overrides: Mapping[str, str]) -> None:
     """A credential override meant for another provider than the pinned one is a 400."""
-    from . import adapter
-
     if pinned is None or not overrides:
         return
     field = adapter(pinned).override_field
     for name in overrides:
         if name != field:
             owner = "claude-cli" if name == "oauth_token" else "openai-cli"
+            takes = f"takes {field}" if field else f"uses its stored credentials ({_put(pinned)})"
             raise BadRequest(
                 f"{name} in the body overrides {owner}'s credentials, not {pinned}'s; "
-                f"{pinned} uses its stored credentials ({_put(pinned)})",
+                f"{pinned} {takes}",
                 code="misplaced_override",
             )
 
@@ -94,8 +93,6 @@ async def candidates(
     overrides: Mapping[str, str],
 ) -> AsyncGenerator[Provider, None]:
     """The providers to try, in order, each bound to its credentials."""
-    from . import adapter
-
     if pinned is not None:
         cls = adapter(pinned)
         if capability not in cls.capabilities():
