@@ -103,3 +103,22 @@ def test_unknown_uploads_are_404(client: Endpointr, name: str) -> None:
 def test_no_path_climbs_out_of_the_uploads(client: Endpointr) -> None:
     with pytest.raises(NotFoundError):
         client._send("GET", "/uploads/..%2Fvault.db", auth="none")
+
+
+async def test_public_base_url_names_the_uploads(harness, upstream, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Behind a proxy the operator sets ENDPOINTR_PUBLIC_BASE_URL; such URLs still inline."""
+    from endpointr import AsyncEndpointr
+    from tests.support.ai import mock_chat, request_json
+
+    route = mock_chat(upstream, "openai")
+    settings = harness.settings.model_copy(
+        update={"vault": str(tmp_path / "v.db"), "public_base_url": "https://gw.example.com/"}
+    )
+    async with AsyncEndpointr.local(settings=settings) as client:
+        upload = await client.ai.upload(PNG_1PX)
+        await client.credentials.set("openai", api_key="sk-test-openai-0801")
+        await client.ai.vision(prompt="?", image_url=upload.url)
+    assert re.fullmatch(r"https://gw\.example\.com/uploads/[0-9a-f]{32}\.png", upload.url)
+    sent = request_json(route)["messages"][0]["content"][1]["image_url"]["url"]
+    assert sent == "data:image/png;base64," + base64.b64encode(PNG_1PX).decode()
+    assert (tmp_path / "uploads" / upload.url.rsplit("/", 1)[1]).exists() is True
