@@ -22,7 +22,7 @@ from benchmarks._fake_openai import CHUNKS, FakeOpenAI
 from benchmarks._harness import Sample, Table, ameasure, measure
 
 CALLS = 1000
-ROUNDS = 4
+ROUNDS = 10
 STREAMS = 40
 LITELLM_STREAMS = 8
 MESSAGES = [{"role": "user", "content": "Say hello."}]
