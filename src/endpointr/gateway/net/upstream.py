@@ -9,6 +9,7 @@ tests.
 
 from __future__ import annotations
 
+import sys
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
@@ -20,10 +21,21 @@ USER_AGENT = f"endpointr/{__version__}"
 
 def new_client(timeout: float) -> httpx.AsyncClient:
     return httpx.AsyncClient(
+        transport=_transport(),
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         headers={"user-agent": USER_AGENT},
-        limits=httpx.Limits(max_connections=200, max_keepalive_connections=40),
         follow_redirects=False,
         trust_env=False,
         cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
     )
+
+
+def _transport() -> httpx.AsyncHTTPTransport:
+    """Pooled; on Python 3.11+ over asyncio directly (``asyncio_backend.py`` says why)."""
+    if sys.version_info >= (3, 11):
+        from .asyncio_backend import AsyncioBackend
+        from .pool import transport_with
+
+        return transport_with(AsyncioBackend(), max_connections=200, max_keepalive_connections=40)
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=40)
+    return httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
