@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import httpx
 
     from .extensions import Closer
+    from .jobs import JobQueue
     from .net.ssrf import SafeFetcher
 
 log = logging.getLogger("endpointr.gateway")
@@ -85,15 +86,19 @@ class Gateway:
 
     @property
     def fetcher(self) -> SafeFetcher:
-        """The SSRF-safe fetcher for URLs that users supply (never the upstream client)."""
+        """The SSRF-safe fetcher for URLs that users supply (webhook targets, image URLs …)."""
         if self._fetcher is None:
             from .net.ssrf import SafeFetcher
 
-            self._fetcher = SafeFetcher(
-                allow_private_networks=self.settings.allow_private_networks,
-                timeout=self.settings.upstream_timeout,
-            )
+            self._fetcher = SafeFetcher(allow_private_networks=self.settings.allow_private_networks)
         return self._fetcher
+
+    @functools.cached_property
+    def jobs(self) -> JobQueue:
+        """The durable job queue (see :mod:`endpointr.gateway.jobs`)."""
+        from .jobs import JobQueue
+
+        return JobQueue(self)
 
     async def aclose(self) -> None:
         for closer in reversed(self._closers):

@@ -41,11 +41,14 @@ if TYPE_CHECKING:
     from ...gateway.settings import Settings
     from ...types.auth import Token
     from ..transport import AsyncLocalTransport
+    from .resources.admin import AsyncAdminResource
     from .resources.ai import AsyncAI
     from .resources.auth import AsyncAuth
+    from .resources.bindings import AsyncBindingsGroup
     from .resources.credentials import AsyncCredentials
     from .resources.keys import AsyncKeys
     from .resources.vault import AsyncVault
+    from .resources.webhooks import AsyncWebhooks
 
 T = TypeVar("T")
 log = logging.getLogger("endpointr")
@@ -198,6 +201,24 @@ class AsyncEndpointr:
         from .resources.ai import AsyncAI
 
         return AsyncAI(self)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        from .resources.webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(self)
+
+    @cached_property
+    def bindings(self) -> AsyncBindingsGroup:
+        from .resources.bindings import AsyncBindingsGroup
+
+        return AsyncBindingsGroup(self)
+
+    @cached_property
+    def admin(self) -> AsyncAdminResource:
+        from .resources.admin import AsyncAdminResource
+
+        return AsyncAdminResource(self)
 
     # -- lifecycle --------------------------------------------------------------------------
 

@@ -44,11 +44,14 @@ if TYPE_CHECKING:
     from ...gateway.settings import Settings
     from ...types.auth import Token
     from ..transport import LocalTransport
+    from .resources.admin import AdminResource
     from .resources.ai import AI
     from .resources.auth import Auth
+    from .resources.bindings import BindingsGroup
     from .resources.credentials import Credentials
     from .resources.keys import Keys
     from .resources.vault import Vault
+    from .resources.webhooks import Webhooks
 
 T = TypeVar("T")
 log = logging.getLogger("endpointr")
@@ -201,6 +204,24 @@ class Endpointr:
         from .resources.ai import AI
 
         return AI(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        from .resources.webhooks import Webhooks
+
+        return Webhooks(self)
+
+    @cached_property
+    def bindings(self) -> BindingsGroup:
+        from .resources.bindings import BindingsGroup
+
+        return BindingsGroup(self)
+
+    @cached_property
+    def admin(self) -> AdminResource:
+        from .resources.admin import AdminResource
+
+        return AdminResource(self)
 
     # -- lifecycle --------------------------------------------------------------------------
 
