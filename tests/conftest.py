@@ -15,6 +15,7 @@ import pytest
 
 from endpointr import Admin, AsyncEndpointr, Endpointr
 from endpointr.gateway.settings import Settings
+from tests.support import fake_cli
 from tests.support.receiver import Receiver
 from tests.support.server import ServerProcess
 from tests.support.upstream import FakeUpstream
@@ -89,6 +90,7 @@ def harness(
         "ENDPOINTR_KEY_DIR": str(root / "keys"),
         "ENDPOINTR_META_WEBHOOK_VERIFY_TOKEN": META_VERIFY_TOKEN,
         **upstream_server.env(),
+        **fake_cli.install(root),
     }
     settings = Settings.from_env(env, vault=str(vault))
     admin = Admin(settings=settings)

@@ -65,11 +65,11 @@ def test_image_from_a_file_and_from_a_url(
     [
         ({"image_base64": "data:image/png;base64," + PNG_B64}, "drop the data:"),
         ({"image_base64": "not base64!"}, "not valid base64"),
-        ({"image_base64": base64.b64encode(b"%PDF-1.7").decode()}, "not PNG, JPEG, GIF or WEBP"),
+        ({"image_base64": base64.b64encode(b"%PDF-1.7").decode()}, "not a PNG, JPEG, GIF or"),
         ({"image_url": "file:///etc/passwd"}, "only http and https"),
-        ({"upload_url": "https://elsewhere.example.com/x.png"}, "URL this gateway handed out"),
-        ({"upload_url": "http://endpointr.local/openapi.json"}, "URL this gateway handed out"),
-        ({"upload_url": "http://endpointr.local/v1/no/such/upload"}, "HTTP 404"),
+        ({"upload_url": "https://elsewhere.example.com/x.png"}, "POST /v1/ai/upload handed out"),
+        ({"upload_url": "http://endpointr.local/openapi.json"}, "POST /v1/ai/upload handed out"),
+        ({"upload_url": f"http://endpointr.local/uploads/{'0' * 32}.png"}, "has expired"),
     ],
 )
 def test_bad_image_sources_are_400(
@@ -78,6 +78,13 @@ def test_bad_image_sources_are_400(
     with pytest.raises(BadRequestError, match=message):
         meta.marketing.ad_images.create(account_id=ACCOUNT, **source)  # type: ignore[arg-type]
     assert not [c for c in graph.calls if c.method == "POST"]
+
+
+def test_image_from_an_upload_of_this_gateway(meta: Endpointr, graph: FakeGraph) -> None:
+    uploaded = meta.ai.upload(image_base64=PNG_B64)
+    image = meta.marketing.ad_images.create(account_id=ACCOUNT, upload_url=uploaded.url)
+    assert next(c for c in graph.calls if c.method == "POST").files["filename"] == PNG
+    assert image.hash == hashlib.md5(PNG).hexdigest()
 
 
 def test_image_needs_exactly_one_source(meta: Endpointr) -> None:

@@ -90,13 +90,13 @@ class FakeUpstream:
         await send(
             {"type": "http.response.start", "status": response.status_code, "headers": headers}
         )
-        if response.is_stream_consumed:  # a body respx has read already (json=, content=)
-            await send({"type": "http.response.body", "body": response.content})
-            return
-        try:
-            async for chunk in response.aiter_raw():
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                await asyncio.sleep(0)
-        finally:
-            await response.aclose()
+        if response.is_stream_consumed:  # respx pre-reads plain bodies
+            await send({"type": "http.response.body", "body": response.content, "more_body": True})
+        else:
+            try:
+                async for chunk in response.aiter_raw():
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    await asyncio.sleep(0)
+            finally:
+                await response.aclose()
         await send({"type": "http.response.body", "body": b""})

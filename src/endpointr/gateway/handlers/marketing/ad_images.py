@@ -42,7 +42,7 @@ class AdImagesHandler(MarketingHandler):
             upload_url=body.upload_url,
             max_bytes=MAX_IMAGE_BYTES,
         )
-        ext, mime = _media.image_format(media.data)
+        ext, mime = _media.image_type(media.data)
         name = body.name or f"image.{ext}"
         account = act_id(body.account_id)
         graph = await self.graph()
