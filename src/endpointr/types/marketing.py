@@ -26,6 +26,17 @@ from ._base import Model, Params
 
 T = TypeVar("T")
 
+
+class _Model(Model):
+    # Built on first use, not at import: the SDK imports this module when `client.marketing`
+    # is first touched, and most programs use a few of these models, not all of them.
+    model_config = ConfigDict(defer_build=True)
+
+
+class _Params(Params):
+    model_config = ConfigDict(defer_build=True)
+
+
 Status = Literal["ACTIVE", "PAUSED", "ARCHIVED", "DELETED"]
 Source = Literal["local", "live"]
 InsightsLevel = Literal["account", "campaign", "adset", "ad"]
@@ -43,7 +54,7 @@ DEFAULT_INSIGHTS_FIELDS = (
 )  # fmt: skip
 
 
-class ObjectPage(Model, Generic[T]):
+class ObjectPage(_Model, Generic[T]):
     """A list answer: the objects, and whether they came from the local mirror or from Meta."""
 
     collection: list[T]
@@ -53,7 +64,7 @@ class ObjectPage(Model, Generic[T]):
 # -- Graph objects -----------------------------------------------------------------------------
 
 
-class GraphObject(Model):
+class GraphObject(_Model):
     id: str
 
 
@@ -157,7 +168,7 @@ class Audience(GraphObject):
     time_updated: int | None = None
 
 
-class AdImage(Model):
+class AdImage(_Model):
     hash: str
     id: str | None = None
     account_id: str | None = None
@@ -185,7 +196,7 @@ class AdVideo(GraphObject):
     updated_time: datetime | None = None
 
 
-class VideoUpload(Model):
+class VideoUpload(_Model):
     """A video upload tracked by this gateway (``GET /v1/marketing/ad-videos/<asset_id>``)."""
 
     asset_id: int
@@ -227,7 +238,7 @@ class Catalog(GraphObject):
     vertical: str | None = None
 
 
-class LeadField(Model):
+class LeadField(_Model):
     name: str
     values: list[str] = Field(default_factory=list)
 
@@ -257,7 +268,7 @@ class LeadForm(GraphObject):
     created_time: datetime | None = None
 
 
-class InsightsRow(Model):
+class InsightsRow(_Model):
     """One row of Meta's insights (one object, one time bucket, one breakdown value)."""
 
     date_start: date | None = None
@@ -278,7 +289,7 @@ class InsightsRow(Model):
     action_values: list[dict[str, Any]] | None = None
 
 
-class InsightsReport(Model):
+class InsightsReport(_Model):
     level: InsightsLevel
     ids: list[str]
     date_range: dict[str, Any]
@@ -291,7 +302,7 @@ class InsightsReport(Model):
     fetched_at: datetime
 
 
-class DebugToken(Model):
+class DebugToken(_Model):
     app_id: str | None = None
     type: str | None = None
     application: str | None = None
@@ -309,18 +320,18 @@ class DebugToken(Model):
         return self.expires_at == 0
 
 
-class Scopes(Model):
+class Scopes(_Model):
     granted: list[str] = Field(default_factory=list)
     declined: list[str] = Field(default_factory=list)
     expired: list[str] = Field(default_factory=list)
 
 
-class TokenReport(Model):
+class TokenReport(_Model):
     debug_token: DebugToken | None = None
     scopes: Scopes | None = None
 
 
-class ExtendedToken(Model):
+class ExtendedToken(_Model):
     #: The long-lived token; ``None`` when it was stored straight into your credentials.
     access_token: str | None = None
     token_type: str | None = None
@@ -328,14 +339,14 @@ class ExtendedToken(Model):
     stored: bool = False
 
 
-class SyncCounts(Model):
+class SyncCounts(_Model):
     campaigns: int
     ad_sets: int
     ads: int
     creatives: int
 
 
-class SyncResult(Model):
+class SyncResult(_Model):
     account_id: str
     mode: Literal["inline", "queue"]
     queued: bool = False
@@ -345,7 +356,7 @@ class SyncResult(Model):
     requests: int | None = None
 
 
-class ConversionsResult(Model):
+class ConversionsResult(_Model):
     pixel_id: str
     events_received: int
     messages: list[Any] = Field(default_factory=list)
@@ -353,7 +364,7 @@ class ConversionsResult(Model):
     test_event_code: str | None = None
 
 
-class AudienceUsersResult(Model):
+class AudienceUsersResult(_Model):
     audience_id: str
     session_id: str | None = None
     num_received: int = 0
@@ -364,18 +375,18 @@ class AudienceUsersResult(Model):
     prehashed: int = 0
 
 
-class AdPreview(Model):
+class AdPreview(_Model):
     ad_id: str
     ad_format: str
     body: str
 
 
-class CreativeValidation(Model):
+class CreativeValidation(_Model):
     valid: bool
     errors: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class WebhookSubscription(Model):
+class WebhookSubscription(_Model):
     """This gateway's record that deliveries for ``(object, object_id)`` belong to you."""
 
     object: str
@@ -385,7 +396,7 @@ class WebhookSubscription(Model):
     updated_at: datetime | None = None
 
 
-class AppSubscription(Model):
+class AppSubscription(_Model):
     """One of the Meta app's subscriptions, as Meta lists them."""
 
     object: str
@@ -394,7 +405,7 @@ class AppSubscription(Model):
     fields: list[Any] = Field(default_factory=list)
 
 
-class WebhookSubscriptionList(Model):
+class WebhookSubscriptionList(_Model):
     meta: list[AppSubscription]
     local: list[WebhookSubscription]
 
@@ -402,7 +413,7 @@ class WebhookSubscriptionList(Model):
 # -- requests ----------------------------------------------------------------------------------
 
 
-class Forwarded(Params):
+class Forwarded(_Params):
     """A body whose fields beyond the named ones are Graph fields, forwarded to Meta as given."""
 
     model_config = ConfigDict(extra="allow")
@@ -423,7 +434,7 @@ class _Budgets(Forwarded):
         return self
 
 
-class StatusChange(Params):
+class StatusChange(_Params):
     """``{action: set_status|activate|pause|archive, id, status?}``."""
 
     action: Literal["set_status", "activate", "pause", "archive"]
@@ -572,7 +583,7 @@ class AdUpdate(Forwarded):
     tracking_specs: list[dict[str, Any]] | None = None
 
 
-class AdPreviewRequest(Params):
+class AdPreviewRequest(_Params):
     action: Literal["preview"]
     id: str = Field(min_length=1)
     ad_format: str = "DESKTOP_FEED_STANDARD"
@@ -592,7 +603,7 @@ class CreativeCreate(Forwarded):
     url_tags: str | None = None
 
 
-class _MediaSource(Params):
+class _MediaSource(_Params):
     account_id: str
     name: str | None = None
 
@@ -662,7 +673,7 @@ class LookalikeCreate(Forwarded):
     lookalike_spec: dict[str, Any]
 
 
-class AudienceUsers(Params):
+class AudienceUsers(_Params):
     """Users to add to or remove from a customer-list audience.
 
     ``schema`` names the key of each value (``["EMAIL"]``, or ``["EMAIL", "PHONE"]`` with
@@ -693,7 +704,7 @@ class ConversionEvent(Forwarded):
     custom_data: dict[str, Any] | None = None
 
 
-class ConversionEvents(Params):
+class ConversionEvents(_Params):
     pixel_id: str = Field(min_length=1)
     events: list[ConversionEvent] = Field(min_length=1, max_length=1000)
     test_event_code: str | None = None
@@ -705,7 +716,7 @@ def _csv(value: Any) -> Any:
     return value
 
 
-class InsightsQuery(Params):
+class InsightsQuery(_Params):
     """``GET`` and ``POST /v1/marketing/insights``: lists may be CSV strings in a query."""
 
     level: InsightsLevel
@@ -760,12 +771,12 @@ class InsightsQuery(Params):
         return self
 
 
-class SyncRequest(Params):
+class SyncRequest(_Params):
     account_id: str
     mode: Literal["inline", "queue"] = "inline"
 
 
-class WebhookSubscribe(Params):
+class WebhookSubscribe(_Params):
     """``callback_url`` defaults to this gateway's inbound endpoint (``public_base_url``);
     ``verify_token`` to the operator's ``ENDPOINTR_META_WEBHOOK_VERIFY_TOKEN``."""
 
@@ -776,7 +787,7 @@ class WebhookSubscribe(Params):
     verify_token: str | None = None
 
 
-class TokenExtend(Params):
+class TokenExtend(_Params):
     """``store: true`` puts the long-lived token straight into your meta-ads credentials
     instead of returning it."""
 
@@ -787,11 +798,11 @@ class TokenExtend(Params):
 # -- queries -----------------------------------------------------------------------------------
 
 
-class RetrieveQuery(Params):
+class RetrieveQuery(_Params):
     refresh: bool = False
 
 
-class ListQuery(Params):
+class ListQuery(_Params):
     refresh: bool = False
     limit: int | None = Field(default=None, ge=1)
 
@@ -823,7 +834,7 @@ class ImageQuery(AccountQuery):
         return _csv(value)
 
 
-class ImageDeleteQuery(Params):
+class ImageDeleteQuery(_Params):
     account_id: str
 
 
@@ -836,7 +847,7 @@ class CatalogQuery(ListQuery):
     id: str | None = Field(default=None, min_length=1)
 
 
-class LeadsQuery(Params):
+class LeadsQuery(_Params):
     action: Literal["forms", "local"] | None = None
     page_id: str | None = Field(default=None, min_length=1)
     form_id: str | None = Field(default=None, min_length=1)
@@ -845,7 +856,7 @@ class LeadsQuery(Params):
     limit: int | None = Field(default=None, ge=1)
 
 
-class AuthQuery(Params):
+class AuthQuery(_Params):
     action: Literal["debug-token", "scopes"] | None = None
 
 
