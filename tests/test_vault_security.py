@@ -258,3 +258,49 @@ def test_vault_files_are_private(vault: Path) -> None:
         c.vault.put("x", {"a": 1})
         for path in vault.parent.glob(vault.name + "*"):
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_deleting_a_customer_leaves_nothing_of_it(vault: Path) -> None:
+    with Endpointr.local(vault, customer="gone", master_key=MASTER_KEY) as c:
+        c.vault.put("db", {"password": "pw"})
+        c.credentials.set("openai", api_key="sk-gone")
+        c.webhooks.create(event="VaultHandler.update", url="https://hooks.example.com/x")
+        c.vault.put("db", {"password": "pw2"})  # queues a delivery job for the webhook
+        c.bindings.bindings.create(
+            trigger_event="VaultHandler.delete",
+            action="endpointr.vault.put",
+            mapping={"id": "copy", "from": "$.input.id"},
+        )
+        c.auth.revoke(c.auth.issue().token)
+    with Endpointr.local(vault, customer="kept", master_key=MASTER_KEY) as k:
+        k.vault.put("db", {"password": "kept"})
+    with sqlite3.connect(vault) as db:
+        gone = db.execute("SELECT id FROM customers WHERE name='gone'").fetchone()[0]
+        db.execute(
+            "INSERT INTO meta_ad_objects (customer_id, level, id, data, synced_at)"
+            " VALUES (?, 'campaign', '1', '{}', 0)",
+            (gone,),
+        )
+
+    def rows_of(customer_id: int) -> dict[str, int]:
+        counts = {}
+        with sqlite3.connect(vault) as db:
+            for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+                cols = {r[1] for r in db.execute(f'PRAGMA table_info("{table}")')}
+                if "customer_id" in cols:
+                    n = db.execute(
+                        f'SELECT count(*) FROM "{table}" WHERE customer_id = ?', (customer_id,)
+                    ).fetchone()[0]
+                    if n:
+                        counts[table] = n
+        return counts
+
+    before = rows_of(gone)
+    assert {"secrets", "webhooks", "jobs", "bindings", "revoked_tokens", "meta_ad_objects"} <= set(
+        before
+    ), before
+    with Admin(vault, master_key=MASTER_KEY) as admin:
+        admin.delete_customer("gone")
+    assert rows_of(gone) == {}
+    with Endpointr.local(vault, customer="kept", master_key=MASTER_KEY) as k:
+        assert k.vault.get("db") == {"password": "kept"}

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from ..base import CustomerRecord, PublicKeyRecord, SealedRecord
-from .db import Database, register_schema
+from .db import Database, purge_customer, register_schema
 
 register_schema(
     "core",
@@ -122,9 +122,9 @@ class SQLiteCustomers:
         return [_customer(r) for r in rows]
 
     async def delete(self, customer_id: int) -> bool:
+        """Delete the customer and everything any component stores for it."""
         with self._db.write() as conn:
-            conn.execute("DELETE FROM secrets WHERE customer_id = ?", (customer_id,))
-            conn.execute("DELETE FROM revoked_tokens WHERE customer_id = ?", (customer_id,))
+            purge_customer(conn, customer_id)
             return conn.execute("DELETE FROM customers WHERE id = ?", (customer_id,)).rowcount > 0
 
     async def set_api_key_hash(self, customer_id: int, api_key_hash: str) -> None:

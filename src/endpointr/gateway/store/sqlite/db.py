@@ -22,11 +22,30 @@ from ...._errors import VaultError
 BUSY_TIMEOUT_MS = 10_000
 
 _MIGRATIONS: dict[str, Sequence[str]] = {}
+_PURGES: dict[str, Sequence[str]] = {}
 
 
-def register_schema(component: str, steps: Sequence[str]) -> None:
-    """Declare a component's migration steps (append new ones; never edit an old one)."""
+def register_schema(component: str, steps: Sequence[str], *, purge: Sequence[str] = ()) -> None:
+    """Declare a component's migration steps (append new ones; never edit an old one).
+
+    Deleting a customer deletes its rows from every table with a ``customer_id`` column;
+    ``purge`` adds statements (no parameters) that then remove rows left dangling, e.g. the
+    children of deleted rows in tables that have no ``customer_id`` of their own.
+    """
     _MIGRATIONS[component] = steps
+    _PURGES[component] = purge
+
+
+def purge_customer(conn: sqlite3.Connection, customer_id: int) -> None:
+    """Remove every row of the customer, in every component's tables (inside a write)."""
+    tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    for table in tables:
+        columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        if "customer_id" in columns:
+            conn.execute(f'DELETE FROM "{table}" WHERE customer_id = ?', (customer_id,))  # noqa: S608
+    for statements in _PURGES.values():
+        for statement in statements:
+            conn.execute(statement)
 
 
 class Database:

@@ -58,6 +58,9 @@ register_schema(
         "CREATE TABLE meta_ad_upload_parts (asset_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
         " data BLOB NOT NULL, PRIMARY KEY (asset_id, seq))",
     ],
+    purge=[
+        "DELETE FROM meta_ad_upload_parts WHERE asset_id NOT IN (SELECT id FROM meta_ad_assets)"
+    ],
 )
 
 #: Staged uploads are kept in parts of this size (a job reads only the parts it sends).
