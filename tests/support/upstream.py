@@ -36,7 +36,7 @@ class FakeUpstream:
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(self._app, log_level="warning", lifespan="off")
+        config = uvicorn.Config(self._app, log_level="warning", lifespan="off", interface="asgi3")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
@@ -90,10 +90,13 @@ class FakeUpstream:
         await send(
             {"type": "http.response.start", "status": response.status_code, "headers": headers}
         )
-        try:
-            async for chunk in response.aiter_raw():
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                await asyncio.sleep(0)
-        finally:
-            await response.aclose()
+        if response.is_stream_consumed:  # respx pre-reads plain bodies
+            await send({"type": "http.response.body", "body": response.content, "more_body": True})
+        else:
+            try:
+                async for chunk in response.aiter_raw():
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                    await asyncio.sleep(0)
+            finally:
+                await response.aclose()
         await send({"type": "http.response.body", "body": b""})

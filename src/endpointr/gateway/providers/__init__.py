@@ -1,0 +1,1 @@
+"""Upstream AI providers: adapters and wire-format translations."""
