@@ -9,6 +9,7 @@ included: ``{"error": {"message", "type", "code"}}``.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import AsyncIterator
@@ -28,6 +29,12 @@ from ..credentials.credentials import load_credentials
 PROVIDER_NAMES = {"anthropic": "Anthropic", "openai": "OpenAI", "openrouter": "OpenRouter"}
 _OPENAI_MODEL = re.compile(r"gpt-|o[134](?:-|$)")
 _MODEL_KEY = re.compile(rb'"model"\s*:\s*"')
+
+
+@functools.lru_cache(maxsize=64)
+def _url(base: str, path: str) -> httpx.URL:
+    """Parsed once: httpx parsing a URL costs more than translating a whole request."""
+    return httpx.URL(base.rstrip("/") + path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +73,16 @@ class Upstream:
         self._key = str(credentials.get("api_key", ""))
         self.headers = {"content-type": "application/json"}
         if target.provider == "anthropic":
-            self.url = settings.anthropic_base_url.rstrip("/") + "/v1/messages"
+            self.url = _url(settings.anthropic_base_url, "/v1/messages")
             self.headers |= {"x-api-key": self._key, "anthropic-version": anthropic.API_VERSION}
             return
         self.headers["authorization"] = f"Bearer {self._key}"
         if target.provider == "openai":
-            self.url = settings.openai_base_url.rstrip("/") + "/chat/completions"
+            self.url = _url(settings.openai_base_url, "/chat/completions")
             if credentials.get("organization"):
                 self.headers["openai-organization"] = credentials["organization"]
         else:
-            self.url = settings.openrouter_base_url.rstrip("/") + "/chat/completions"
+            self.url = _url(settings.openrouter_base_url, "/chat/completions")
             if credentials.get("referer"):
                 self.headers["http-referer"] = credentials["referer"]
             if credentials.get("app_title"):
