@@ -15,11 +15,12 @@ import pytest
 
 from endpointr import Admin, AsyncEndpointr, Endpointr
 from endpointr.gateway.settings import Settings
+from tests.support.receiver import Receiver
 from tests.support.server import ServerProcess
 from tests.support.upstream import FakeUpstream
 
 MASTER_KEY = base64.b64encode(b"k" * 32).decode()
-PLUGINS = "tests.plugins.faults"
+PLUGINS = "tests.plugins.faults,tests.plugins.jobs"
 
 
 @dataclass
@@ -93,6 +94,14 @@ def harness(
     yield Harness(vault, settings, admin, server, upstream_server)
     server.close()
     admin.close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on 127.0.0.1 that records deliveries."""
+    r = Receiver()
+    yield r
+    r.close()
 
 
 def _name() -> str:

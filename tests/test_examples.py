@@ -48,6 +48,24 @@ def test_remote_example(harness: Harness) -> None:
     assert "async: ['hello']" in out
 
 
+def test_webhook_receiver_example() -> None:
+    out = _run("webhook_receiver.py", {})
+    assert out.startswith("verified VaultHandler.update evt_")
+    assert "'password': '[REDACTED]'" in out
+    assert '"last_status": 200' in out
+
+
+def test_stripe_binding_example(harness: Harness) -> None:
+    api_key = harness.admin.create_customer("example-stripe").api_key
+    out = _run(
+        "stripe_binding.py",
+        {"ENDPOINTR_API_KEY": api_key, "ENDPOINTR_BASE_URL": harness.server.url},
+    )
+    assert "Stripe got: 200" in out
+    assert "vault: {'amount': 4200, 'currency': 'eur', 'note': 'Stripe payment pi_example'}" in out
+    assert "binding run: succeeded 200" in out
+
+
 @pytest.mark.parametrize("mode", ["local", "remote"])
 def test_openai_compatible_example(harness: Harness, mode: str) -> None:
     import httpx

@@ -36,6 +36,7 @@ from ._version import __version__
 from .clients import NOT_GIVEN, AsyncEndpointr, Endpointr, NotGiven
 
 if TYPE_CHECKING:
+    from . import webhooks as webhooks
     from .admin import Admin
     from .gateway.settings import Settings
 
@@ -68,11 +69,14 @@ __all__ = [
 ]
 
 _LAZY = {"Admin": "endpointr.admin", "Settings": "endpointr.gateway.settings"}
+_SUBMODULES = ("webhooks",)  # endpointr.webhooks.verify(...) works after a plain import endpointr
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"endpointr.{name}")
     raise AttributeError(f"module 'endpointr' has no attribute {name!r}")

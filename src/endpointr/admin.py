@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .gateway.gateway import Gateway
     from .gateway.settings import Settings
     from .types.credentials import CredentialStatus
+    from .types.jobs import Job, JobRun, JobState
 
 T = TypeVar("T")
 
@@ -86,6 +87,8 @@ class Admin:
             settings = Settings.from_env(**overrides)
         else:
             settings = settings.model_copy(update={k: v for k, v in overrides.items() if v})
+        # An operator's handle runs no background jobs (run_pending_jobs() drains on demand).
+        settings = settings.model_copy(update={"jobs_concurrency": 0})
         self.settings = settings
         self._loop = LoopThread("endpointr-admin")
         try:
@@ -176,6 +179,39 @@ class Admin:
         from .gateway import admin
 
         return self._run(admin.set_priority(self._gateway.store, customer, providers))
+
+    # jobs ---------------------------------------------------------------------------------
+
+    def _customer_id(self, customer: str | None) -> int:
+        from .gateway import admin
+        from .gateway.store.base import ANY_CUSTOMER
+
+        if customer is None:
+            return ANY_CUSTOMER
+        return self._run(admin.customer(self._gateway.store, customer)).id
+
+    def list_jobs(
+        self, *, customer: str | None = None, state: JobState | None = None, limit: int = 50
+    ) -> list[Job]:
+        """The newest jobs (of one customer, or everyone's), with their attempts."""
+        from .gateway.eventjobs import describe
+
+        repo = self._gateway.store.jobs
+        records = self._run(
+            repo.list(customer_id=self._customer_id(customer), state=state, limit=limit)
+        )
+        return self._run(describe(repo, records))
+
+    def run_pending_jobs(self, *, customer: str | None = None, budget: float = 600.0) -> JobRun:
+        """Run the due jobs (of one customer, or everyone's) now, in this process."""
+        from .gateway.eventjobs import summary
+
+        scope = self._customer_id(customer)
+        return summary(self._run(self._gateway.jobs.run_pending(customer_id=scope, budget=budget)))
+
+    def retry_job(self, job_id: str) -> bool:
+        """Make a queued or failed job due now; False if there is no such job."""
+        return self._run(self._gateway.jobs.retry_now(job_id))
 
     # keys ---------------------------------------------------------------------------------
 

@@ -188,6 +188,61 @@ def cmd_routes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    import asyncio
+    import signal
+
+    from .gateway.gateway import Gateway
+    from .gateway.settings import Settings
+
+    if args.concurrency < 1:
+        raise SystemExit("endpointr worker: --concurrency must be at least 1")
+    settings = Settings.from_env(vault=args.vault, jobs_concurrency=args.concurrency)
+
+    async def work() -> None:
+        gateway = await Gateway.open(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        print(
+            f"endpointr worker {os.getpid()}: running up to {args.concurrency} jobs at once "
+            f"from {gateway.store.location} (Ctrl-C stops it)",
+            flush=True,
+        )
+        try:
+            await stop.wait()
+        finally:
+            await gateway.aclose()  # running jobs get a few seconds, the rest go back
+
+    asyncio.run(work())
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    with _admin(args) as admin:
+        if args.action == "list":
+            jobs = admin.list_jobs(customer=args.customer, state=args.state, limit=args.limit)
+            if args.json:
+                _print_json([j.model_dump(mode="json") for j in jobs])
+            for j in [] if args.json else jobs:
+                error = f"  {j.last_error}" if j.last_error else ""
+                print(f"{j.id}  {j.kind:<24} {j.state:<9} {j.attempts}/{j.max_attempts}{error}")
+        elif args.action == "run-pending":
+            run = admin.run_pending_jobs(customer=args.customer)
+            print(
+                f"ran {run.ran}: {run.succeeded} succeeded, {run.retrying} will retry, "
+                f"{run.failed} failed; {run.remaining} still due"
+                + (f"; next at {run.next_run_at.isoformat()}" if run.next_run_at else "")
+            )
+        elif args.action == "retry":
+            if not admin.retry_job(args.id):
+                print(f"No queued or failed job {args.id}.", file=sys.stderr)
+                return 1
+            print(f"Job {args.id} is due now.")
+    return 0
+
+
 def cmd_vault(args: argparse.Namespace) -> int:
     with _admin(args) as admin:
         if args.action == "info":
@@ -261,6 +316,25 @@ def build_parser() -> argparse.ArgumentParser:
     routes_p = sub.add_parser("routes", parents=[common], help="every route: method, path, handler")
     routes_p.add_argument("--json", action="store_true")
     routes_p.set_defaults(func=cmd_routes)
+
+    worker = sub.add_parser(
+        "worker", parents=[common], help="run background jobs (webhook deliveries, bindings …)"
+    )
+    worker.add_argument("--concurrency", type=int, default=4, help="jobs at once (default 4)")
+    worker.set_defaults(func=cmd_worker)
+
+    jobs = sub.add_parser("jobs", help="the job queue: list, run what is due, retry")
+    jsub = jobs.add_subparsers(dest="action", required=True)
+    scope = argparse.ArgumentParser(add_help=False)
+    scope.add_argument("--customer", default=None, help="one customer's jobs (default: all)")
+    jlist = jsub.add_parser("list", parents=[common, scope], help="the newest jobs")
+    jlist.add_argument("--state", choices=["queued", "running", "succeeded", "failed"])
+    jlist.add_argument("--limit", type=int, default=50)
+    jlist.add_argument("--json", action="store_true")
+    jsub.add_parser("run-pending", parents=[common, scope], help="run the due jobs now")
+    jretry = jsub.add_parser("retry", parents=[common], help="make a queued or failed job due")
+    jretry.add_argument("id")
+    jobs.set_defaults(func=cmd_jobs)
 
     vault = sub.add_parser("vault", help="the vault itself")
     vsub = vault.add_subparsers(dest="action", required=True)

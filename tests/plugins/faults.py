@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
+from endpointr.gateway.actions import action
 from endpointr.gateway.errors import HTTPError
 from endpointr.gateway.handler import Handler, route
 from endpointr.gateway.http import Response
@@ -52,6 +53,7 @@ class FaultsHandler(Handler):
         """Answer with status ``id`` (``<status>-<key>``), after ``sleep`` seconds."""
         return await self._answer(id, query)
 
+    @action("testing.faults.post")
     @route("POST", "/v1/testing/faults/{id}", op="post")
     async def post(self, id: str, query: FaultQuery) -> Echo:
         """The same, for a non-idempotent verb."""

@@ -3,7 +3,9 @@ error twin (``data: null`` plus ``error: {message, type, code}``)."""
 
 from __future__ import annotations
 
+import functools
 import json
+import time
 from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
@@ -17,6 +19,7 @@ from .http import Response
 API_VERSION = __version__
 
 
+@functools.lru_cache(maxsize=64)
 def _status_line(status: int) -> str:
     try:
         phrase = HTTPStatus(status).phrase
@@ -25,8 +28,13 @@ def _status_line(status: int) -> str:
     return f"HTTP/1.1 {status} {phrase}".rstrip()
 
 
+@functools.lru_cache(maxsize=2)
+def _timestamp(second: int) -> str:
+    return datetime.fromtimestamp(second, timezone.utc).isoformat()
+
+
 def _head(status: int, request_id: str) -> bytes:
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = _timestamp(int(time.time()))
     return (
         f'{{"httpCode":{status},"status":"{_status_line(status)}","timestamp":"{now}",'
         f'"requestId":"{request_id}","version":"{API_VERSION}","data":'

@@ -8,8 +8,8 @@ reaches them.
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,7 +59,7 @@ class Event:
     name: str
     customer_id: int
     data: Any
-    id: str = field(default_factory=lambda: "evt_" + uuid.uuid4().hex)
+    id: str = field(default_factory=lambda: "evt_" + os.urandom(16).hex())
     created_at: float = field(default_factory=time.time)
 
 

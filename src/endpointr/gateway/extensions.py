@@ -3,10 +3,12 @@ attach to a gateway when it opens and detach when it closes."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .events import Event
     from .gateway import Gateway
 
 Closer = Callable[[], Awaitable[None]]
@@ -24,3 +26,17 @@ def on_open(hook: Hook) -> Hook:
 
 def hooks() -> tuple[Hook, ...]:
     return tuple(_HOOKS)
+
+
+def on_event(subscriber: Callable[[Gateway, Event], Awaitable[None]]) -> None:
+    """Subscribe ``subscriber(gateway, event)`` to the event bus of every gateway, while open."""
+
+    async def attach(gateway: Gateway) -> Closer:
+        unsubscribe = gateway.events.subscribe(functools.partial(subscriber, gateway))
+
+        async def detach() -> None:
+            unsubscribe()
+
+        return detach
+
+    on_open(attach)

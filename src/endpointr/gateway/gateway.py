@@ -12,6 +12,7 @@ from pydantic_core import to_jsonable_python
 
 from . import envelope, extensions
 from .auth import Authenticator
+from .context import Context
 from .errors import HTTPError, PayloadTooLarge, Unauthorized
 from .events import Event, EventBus
 from .handler import Auth, Handler
@@ -24,8 +25,9 @@ from .vault import Vault
 if TYPE_CHECKING:
     import httpx
 
-    from .context import Context
     from .extensions import Closer
+    from .jobs import JobQueue
+    from .net.ssrf import SafeFetcher
 
 log = logging.getLogger("endpointr.gateway")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -53,6 +55,7 @@ class Gateway:
         self.auth = Authenticator(store, vault, settings)
         self.router = _router(settings.handler_modules)
         self._http: httpx.AsyncClient | None = None
+        self._fetcher: SafeFetcher | None = None
         self._closers: list[Closer] = []
 
     @classmethod
@@ -81,6 +84,22 @@ class Gateway:
             self._http = new_client(self.settings.upstream_timeout)
         return self._http
 
+    @property
+    def fetcher(self) -> SafeFetcher:
+        """The SSRF-safe fetcher for URLs that users supply (webhook targets, image URLs …)."""
+        if self._fetcher is None:
+            from .net.ssrf import SafeFetcher
+
+            self._fetcher = SafeFetcher(allow_private_networks=self.settings.allow_private_networks)
+        return self._fetcher
+
+    @functools.cached_property
+    def jobs(self) -> JobQueue:
+        """The durable job queue (see :mod:`endpointr.gateway.jobs`)."""
+        from .jobs import JobQueue
+
+        return JobQueue(self)
+
     async def aclose(self) -> None:
         for closer in reversed(self._closers):
             await closer()
@@ -88,6 +107,9 @@ class Gateway:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
+        if self._fetcher is not None:
+            await self._fetcher.aclose()
+            self._fetcher = None
         self.store.close()
 
     def too_large(self, size: int, headers: dict[str, str]) -> Response:
@@ -99,8 +121,6 @@ class Gateway:
         return envelope.error(err, _request_id(headers))
 
     async def handle(self, request: Request) -> Response:
-        from .context import Context
-
         rid = _request_id(request.headers)
         if len(request.body) > self.settings.max_body_bytes:
             return self.too_large(len(request.body), request.headers)

@@ -52,6 +52,18 @@ class Settings(BaseModel):
     )
     upstream_timeout: float = Field(default=60.0, gt=0)
     jwt_ttl: int = Field(default=3600, gt=0, description="Lifetime of issued JWTs, seconds.")
+    jobs_concurrency: int = Field(
+        default=4,
+        ge=0,
+        description="Jobs a process runs at once in the background (endpointr serve, endpointr"
+        " worker, an open local client); 0: none (drain with run_pending).",
+    )
+    job_poll_interval: float = Field(
+        default=1.0, gt=0, description="Seconds an idle worker waits before looking for jobs."
+    )
+    webhook_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a webhook receiver has to answer a delivery."
+    )
     handler_modules: tuple[str, ...] = Field(
         default=(), description="Extra modules whose Handler classes are registered."
     )

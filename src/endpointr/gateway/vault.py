@@ -46,18 +46,23 @@ class Vault:
         keys = _unwrap_all(master, wrapped, vault_id)
         return cls(store, crypto.Sealer(keys, max(keys)), vault_id, master)
 
-    def _seal(self, customer_id: int, kind: str, name: str, value: Any) -> bytes:
+    def seal(self, customer_id: int, kind: str, name: str, value: Any) -> bytes:
+        """``value`` as JSON, sealed to (customer, kind, name): for a repository column."""
         plain = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
         return self._sealer.seal(plain, customer=customer_id, kind=kind, name=name)
 
+    def unseal(self, customer_id: int, kind: str, name: str, sealed: bytes) -> Any:
+        """The value :meth:`seal` sealed to the same (customer, kind, name)."""
+        return json.loads(self._sealer.open(sealed, customer=customer_id, kind=kind, name=name))
+
     async def put(self, customer_id: int, kind: str, name: str, value: Any) -> float:
-        sealed = self._seal(customer_id, kind, name, value)
+        sealed = self.seal(customer_id, kind, name, value)
         return await self.store.secrets.put(customer_id, kind, name, sealed)
 
     async def get_or_add(self, customer_id: int, kind: str, name: str, value: Any) -> Any:
         """The stored value, storing ``value`` first if there is none (safe across processes)."""
         await self.store.secrets.add(
-            customer_id, kind, name, self._seal(customer_id, kind, name, value)
+            customer_id, kind, name, self.seal(customer_id, kind, name, value)
         )
         stored = await self.get(customer_id, kind, name)
         assert stored is not None
@@ -67,8 +72,7 @@ class Vault:
         record = await self.store.secrets.get(customer_id, kind, name)
         if record is None:
             return None
-        plain = self._sealer.open(record.sealed, customer=customer_id, kind=kind, name=name)
-        return json.loads(plain), record.updated_at
+        return self.unseal(customer_id, kind, name, record.sealed), record.updated_at
 
     async def names(self, customer_id: int, kind: str) -> list[tuple[str, float]]:
         return [(r.name, r.updated_at) for r in await self.store.secrets.list(customer_id, kind)]

@@ -43,10 +43,13 @@ if TYPE_CHECKING:
     from ...gateway.settings import Settings
     from ...types.auth import Token
     from ..transport import AsyncLocalTransport
+    from .resources.admin import AsyncAdminResource
     from .resources.auth import AsyncAuth
+    from .resources.bindings import AsyncBindingsGroup
     from .resources.credentials import AsyncCredentials
     from .resources.keys import AsyncKeys
     from .resources.vault import AsyncVault
+    from .resources.webhooks import AsyncWebhooks
 
 T = TypeVar("T")
 log = logging.getLogger("endpointr")
@@ -193,6 +196,24 @@ class AsyncEndpointr:
         from .resources.vault import AsyncVault
 
         return AsyncVault(self)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        from .resources.webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(self)
+
+    @cached_property
+    def bindings(self) -> AsyncBindingsGroup:
+        from .resources.bindings import AsyncBindingsGroup
+
+        return AsyncBindingsGroup(self)
+
+    @cached_property
+    def admin(self) -> AsyncAdminResource:
+        from .resources.admin import AsyncAdminResource
+
+        return AsyncAdminResource(self)
 
     # -- the official openai SDK ----------------------------------------------------------
 

@@ -46,10 +46,13 @@ if TYPE_CHECKING:
     from ...gateway.settings import Settings
     from ...types.auth import Token
     from ..transport import LocalTransport
+    from .resources.admin import AdminResource
     from .resources.auth import Auth
+    from .resources.bindings import BindingsGroup
     from .resources.credentials import Credentials
     from .resources.keys import Keys
     from .resources.vault import Vault
+    from .resources.webhooks import Webhooks
 
 T = TypeVar("T")
 log = logging.getLogger("endpointr")
@@ -196,6 +199,24 @@ class Endpointr:
         from .resources.vault import Vault
 
         return Vault(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        from .resources.webhooks import Webhooks
+
+        return Webhooks(self)
+
+    @cached_property
+    def bindings(self) -> BindingsGroup:
+        from .resources.bindings import BindingsGroup
+
+        return BindingsGroup(self)
+
+    @cached_property
+    def admin(self) -> AdminResource:
+        from .resources.admin import AdminResource
+
+        return AdminResource(self)
 
     # -- the official openai SDK ----------------------------------------------------------
 

@@ -7,8 +7,9 @@ sealed: the store never sees a plaintext secret.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Literal, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +100,228 @@ class Store(Protocol):
     secrets: SecretRepo
     public_keys: PublicKeyRepo
     revoked_tokens: RevokedTokenRepo
+    jobs: JobRepo
+    webhooks: WebhookRepo
+    bindings: BindingRepo
+    inbound: InboundRepo
 
     @property
     def location(self) -> str: ...
 
     def close(self) -> None: ...
+
+
+# -- jobs ---------------------------------------------------------------------------------------
+
+#: A ``customer_id`` filter that matches every customer's jobs (operators only).
+ANY_CUSTOMER: Final = -1
+
+JobState = Literal["queued", "running", "succeeded", "failed"]
+AttemptOutcome = Literal["succeeded", "retry", "failed", "lost"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewJobRecord:
+    id: str
+    kind: str
+    customer_id: int | None
+    payload: bytes  # sealed
+    run_at: float
+    max_attempts: int
+    ref: str | None = None
+    label: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecord:
+    id: str
+    kind: str
+    customer_id: int | None
+    ref: str | None
+    label: str | None
+    state: JobState
+    available_at: float  # queued: when it may run; running: when its lease ends
+    attempts: int
+    max_attempts: int
+    last_error: str | None
+    last_status: int | None
+    created_at: float
+    updated_at: float
+    finished_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    record: JobRecord
+    payload: bytes
+    lease_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    job_id: str
+    attempt: int
+    started_at: float | None
+    finished_at: float
+    outcome: AttemptOutcome
+    status: int | None = None
+    error: str | None = None
+    next_run_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobOutcome:
+    job_id: str
+    lease_token: str
+    state: JobState  # succeeded, failed, or queued (to retry)
+    attempt: AttemptRecord
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    due: int  # queued and due now
+    running: int  # leased and not expired
+    next_run_at: float | None  # the earliest queued job not yet due
+
+
+class JobRepo(Protocol):
+    """The durable job queue. ``customer_id=ANY`` (``-1``) in a filter means every customer."""
+
+    async def add(self, jobs: Sequence[NewJobRecord]) -> list[str]:
+        """Insert; a job whose ``key`` exists is not added again (its existing id is returned)."""
+        ...
+
+    async def claim(
+        self, *, leases: Mapping[str, float], limit: int, customer_id: int | None, now: float
+    ) -> list[ClaimedJob]:
+        """Lease up to ``limit`` due jobs of the given kinds (kind -> lease seconds).
+
+        A running job whose lease has expired is due again: its lost attempt is recorded, and
+        it fails for good if that was its last one.
+        """
+        ...
+
+    async def extend(self, job_id: str, lease_token: str, until: float) -> bool: ...
+    async def finish(self, outcomes: Sequence[JobOutcome]) -> list[bool]:
+        """Record each attempt and move its job on (``attempt.next_run_at`` for a retry), all
+        in one transaction; False for a job whose lease was lost meanwhile (nothing is
+        written for it then)."""
+        ...
+
+    async def release(self, job_id: str, lease_token: str) -> None:
+        """Give an unfinished job back (shutdown): due now, the attempt not counted."""
+        ...
+
+    async def get(self, job_id: str) -> JobRecord | None: ...
+    async def attempts(self, job_ids: Sequence[str]) -> dict[str, list[AttemptRecord]]: ...
+    async def stats(
+        self, *, customer_id: int | None, kinds: Sequence[str], now: float
+    ) -> QueueStats: ...
+    async def retry_now(self, job_id: str, customer_id: int | None, now: float) -> bool:
+        """Make a queued or failed job due now (a failed one gets one more attempt)."""
+        ...
+
+    async def prune(self, finished_before: float) -> int: ...
+    async def list(
+        self,
+        *,
+        customer_id: int | None,
+        state: JobState | None = None,
+        ref: str | None = None,
+        limit: int = 50,
+    ) -> list[JobRecord]: ...
+
+
+# -- outbound webhooks, bindings, inbound webhooks ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookRecord:
+    id: str
+    customer_id: int
+    event: str  # an event name, or a pattern: "Prefix.*", "*"
+    url: str
+    secret: bytes  # sealed
+    created_at: float
+
+
+class WebhookRepo(Protocol):
+    async def add(self, record: WebhookRecord) -> None: ...
+    async def get(self, customer_id: int, webhook_id: str) -> WebhookRecord | None: ...
+    async def delete(self, customer_id: int, webhook_id: str) -> bool: ...
+    async def matching(self, customer_id: int, patterns: Sequence[str]) -> list[WebhookRecord]:
+        """The customer's webhooks whose ``event`` is one of ``patterns``."""
+        ...
+
+    async def list(self, customer_id: int) -> list[WebhookRecord]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BindingRecord:
+    id: str
+    customer_id: int
+    trigger_event: str
+    action: str
+    enabled: bool
+    mapping: dict[str, object]
+    created_at: float
+    updated_at: float
+
+
+class BindingRepo(Protocol):
+    async def add(self, record: BindingRecord) -> None: ...
+    async def get(self, customer_id: int, binding_id: str) -> BindingRecord | None: ...
+    async def replace(self, record: BindingRecord) -> bool: ...
+    async def delete(self, customer_id: int, binding_id: str) -> bool: ...
+    async def matching(self, customer_id: int, patterns: Sequence[str]) -> list[BindingRecord]:
+        """The customer's enabled bindings whose trigger is one of ``patterns``."""
+        ...
+
+    async def list(self, customer_id: int) -> list[BindingRecord]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class InboundEndpointRecord:
+    token: str
+    customer_id: int
+    provider: str
+    label: str | None
+    secret: bytes  # sealed
+    created_at: float
+
+
+InboundStatus = Literal["accepted", "duplicate", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class InboundEventRecord:
+    id: str
+    token: str
+    customer_id: int | None
+    provider: str
+    status: InboundStatus
+    received_at: float
+    event: str | None = None  # the event name it fires, e.g. stripe.payment_intent.succeeded
+    event_id: str | None = None  # the provider's id for it (replays are matched on it)
+    reason: str | None = None  # why it was rejected
+
+
+class InboundRepo(Protocol):
+    async def add_endpoint(self, record: InboundEndpointRecord) -> None: ...
+    async def endpoints(self, customer_id: int) -> list[InboundEndpointRecord]: ...
+    async def endpoint(self, token: str) -> InboundEndpointRecord | None: ...
+    async def delete_endpoint(self, customer_id: int, token: str) -> bool: ...
+    async def accept(
+        self, event: InboundEventRecord, payload: bytes, dispatch: NewJobRecord
+    ) -> bool:
+        """Store a verified event and queue its dispatch, atomically; False (and the event
+        recorded as a duplicate instead) when its ``event_id`` was accepted before."""
+        ...
+
+    async def record(self, event: InboundEventRecord) -> None:
+        """Record a request that was not accepted (unknown token, bad signature)."""
+        ...
+
+    async def event(self, event_id: str) -> tuple[InboundEventRecord, bytes] | None: ...
+    async def recent(self, token: str, limit: int = 10) -> list[InboundEventRecord]: ...

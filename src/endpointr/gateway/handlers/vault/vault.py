@@ -7,6 +7,7 @@ from typing import Any
 
 from ....types._base import Deleted
 from ....types.vault import NAME_RE, VaultEntry, VaultEntrySummary
+from ...actions import action
 from ...errors import BadRequest, NotFound
 from ...events import mask
 from ...handler import Handler
@@ -46,11 +47,13 @@ class VaultHandler(Handler):
             )
         return VaultEntry(name=id, data=stored[0], updated_at=_at(stored[1]))
 
+    @action("endpointr.vault.put")
     async def update(self, id: str, body: dict[str, Any]) -> VaultEntrySummary:
         """Create or replace the entry at the name; the body is the JSON object to store."""
         updated_at = await self.ctx.vault.put(self.customer.id, KIND, _name(id), body)
         return VaultEntrySummary(name=id, updated_at=_at(updated_at))
 
+    @action("endpointr.vault.delete")
     async def delete(self, id: str) -> Deleted:
         """Remove the entry."""
         if not await self.ctx.vault.delete(self.customer.id, KIND, _name(id)):

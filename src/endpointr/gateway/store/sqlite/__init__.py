@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from ..base import (
+    BindingRepo,
     CustomerRepo,
     DataKeyRepo,
+    InboundRepo,
+    JobRepo,
     MetaRepo,
     PublicKeyRepo,
     RevokedTokenRepo,
     SecretRepo,
+    WebhookRepo,
 )
+from .bindings import SQLiteBindings, SQLiteInbound
 from .core import (
     SQLiteCustomers,
     SQLiteDataKeys,
@@ -19,6 +24,8 @@ from .core import (
     SQLiteSecrets,
 )
 from .db import Database
+from .jobs import SQLiteJobs
+from .webhooks import SQLiteWebhooks
 
 
 class SQLiteStore:
@@ -37,6 +44,10 @@ class SQLiteStore:
         self.secrets: SecretRepo = SQLiteSecrets(self.db)
         self.public_keys: PublicKeyRepo = SQLitePublicKeys(self.db)
         self.revoked_tokens: RevokedTokenRepo = SQLiteRevokedTokens(self.db)
+        self.jobs: JobRepo = SQLiteJobs(self.db)
+        self.webhooks: WebhookRepo = SQLiteWebhooks(self.db)
+        self.bindings: BindingRepo = SQLiteBindings(self.db)
+        self.inbound: InboundRepo = SQLiteInbound(self.db)
 
     @property
     def location(self) -> str:

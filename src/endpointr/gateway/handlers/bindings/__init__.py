@@ -1,0 +1,1 @@
+"""``/v1/bindings``: bindings (event -> action) and inbound webhook endpoints; ``/v1/inbound``."""
