@@ -132,6 +132,10 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         message = await receive()
         body += message.get("body", b"")
         more = message.get("more_body", False)
+    if scope["path"] not in ANSWERS:
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+        return
     whole, frames = ANSWERS[scope["path"]]
     if b'"stream":true' not in body.replace(b" ", b""):
         headers = [(b"content-type", b"application/json")]

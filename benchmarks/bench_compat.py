@@ -87,7 +87,7 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def latency(direct: Any, gateway: Any, pids: tuple[int, int]) -> Table:
+def latency(direct: Any, gateway: Any, pids: tuple[int, int], fake_url: str) -> Table:
     def call(client: Any) -> Callable[[], object]:
         return lambda: client.chat.completions.create(
             model="claude-sonnet-4-6", messages=MESSAGES, max_tokens=100
@@ -115,7 +115,34 @@ def latency(direct: Any, gateway: Any, pids: tuple[int, int]) -> Table:
             d.median,
             "load-independent; /proc user+sys",
         )
+        table.add(
+            "CPU per request: a bare httpx.AsyncClient POST to the fake",
+            _httpx_floor(fake_url),
+            d.median,
+            "the floor of any httpx-based hop",
+        )
     return table
+
+
+def _httpx_floor(url: str) -> float:
+    """CPU one plain ``httpx.AsyncClient`` POST to the fake costs this process: what the
+    gateway's own upstream call costs at least, on this machine."""
+    import asyncio
+
+    import httpx
+
+    body = b'{"model":"claude-sonnet-4-6","max_tokens":100,"messages":[]}'
+
+    async def run() -> float:
+        async with httpx.AsyncClient() as client:
+            for _ in range(20):
+                await client.post(url + "/v1/messages", content=body)
+            start = time.process_time()
+            for _ in range(CALLS):
+                (await client.post(url + "/v1/messages", content=body)).raise_for_status()
+            return (time.process_time() - start) / CALLS
+
+    return asyncio.run(run())
 
 
 def streams(direct: Any, gateway: Any) -> Table:
@@ -135,7 +162,7 @@ def streams(direct: Any, gateway: Any) -> Table:
     d, g = interleaved(
         consume(direct, "claude-sonnet-4-6"), consume(gateway, "claude-sonnet-4-6"), STREAMS, 3
     )
-    _, p = interleaved(consume(direct, "gpt-4o-mini"), consume(gateway, "gpt-4o-mini"), STREAMS, 3)
+    pd, p = interleaved(consume(direct, "gpt-4o-mini"), consume(gateway, "gpt-4o-mini"), STREAMS, 3)
     table = Table(
         f"a {STREAM_EVENTS}-chunk stream read with the openai SDK, per chunk "
         f"(median of {STREAMS} streams each way)"
@@ -150,7 +177,7 @@ def streams(direct: Any, gateway: Any) -> Table:
     )
     table.add(
         "added per chunk: OpenAI relayed as bytes",
-        (p.median - d.median) / per,
+        (p.median - pd.median) / per,
         d.median / per,
         "the hop alone, for comparison",
     )
@@ -221,7 +248,7 @@ def run() -> list[Table]:
                 openai.OpenAI(api_key=api_key, base_url=f"http://127.0.0.1:{port}/v1") as gateway,
             ):
                 tables = [
-                    latency(direct, gateway, (server.pid, fake.pid)),
+                    latency(direct, gateway, (server.pid, fake.pid), fake_url),
                     streams(direct, gateway),
                 ]
         finally:

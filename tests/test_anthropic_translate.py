@@ -13,21 +13,7 @@ from endpointr.gateway.providers.anthropic_translate import (
     from_anthropic,
     to_anthropic,
 )
-from tests.support.llm import anthropic_message, tool_use
-
-WEATHER_TOOL = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Return current weather for a city.",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}},
-            "required": ["city"],
-        },
-        "strict": True,
-    },
-}
+from tests.support.llm import FINISH_REASONS, WEATHER_TOOL, anthropic_message, tool_use
 
 
 def translate(messages: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
@@ -354,17 +340,7 @@ def test_tool_only_response_has_null_content() -> None:
     assert from_anthropic(message, "m", 1)["choices"][0]["message"]["content"] is None
 
 
-@pytest.mark.parametrize(
-    ("stop_reason", "finish_reason"),
-    [
-        ("end_turn", "stop"),
-        ("stop_sequence", "stop"),
-        ("max_tokens", "length"),
-        ("tool_use", "tool_calls"),
-        ("refusal", "content_filter"),
-        ("model_context_window_exceeded", "length"),
-    ],
-)
+@pytest.mark.parametrize(("stop_reason", "finish_reason"), FINISH_REASONS)
 def test_finish_reasons(stop_reason: str, finish_reason: str) -> None:
     choice = from_anthropic(anthropic_message("x", stop_reason=stop_reason), "m", 1)["choices"][0]
     assert choice["finish_reason"] == finish_reason

@@ -18,7 +18,9 @@ from endpointr import AsyncEndpointr, Endpointr
 from tests.conftest import Harness
 from tests.support.llm import (
     CORPUS,
+    FINISH_REASONS,
     SSE_HEADERS,
+    WEATHER_TOOL,
     anthropic_error,
     anthropic_message,
     anthropic_text_stream,
@@ -34,18 +36,6 @@ ANTHROPIC_KEY = "sk-ant-api03-test-key-0123456789"
 OPENAI_KEY = "sk-proj-test-key-0123456789"
 OPENROUTER_KEY = "sk-or-v1-test-key-0123456789"
 CASES: dict[str, dict[str, Any]] = json.loads((CORPUS / "cases.json").read_text())
-WEATHER_TOOL: Any = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Return current weather for a city.",
-        "parameters": {
-            "type": "object",
-            "properties": {"city": {"type": "string", "description": "City name"}},
-            "required": ["city"],
-        },
-    },
-}
 
 
 def messages_route(upstream: FakeUpstream) -> Any:
@@ -128,15 +118,7 @@ def test_ai_completions_path_is_the_same_handler(oa: openai.OpenAI, upstream: Fa
 
 
 @pytest.mark.parametrize(
-    ("stop_reason", "finish_reason"),
-    [
-        ("end_turn", "stop"),
-        ("stop_sequence", "stop"),
-        ("max_tokens", "length"),
-        ("tool_use", "tool_calls"),
-        ("refusal", "content_filter"),
-        ("pause_turn", "stop"),
-    ],
+    ("stop_reason", "finish_reason"), [*FINISH_REASONS, ("pause_turn", "stop")]
 )
 def test_every_finish_reason(
     oa: openai.OpenAI, upstream: FakeUpstream, stop_reason: str, finish_reason: str

@@ -12,6 +12,27 @@ from typing import Any
 import httpx
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "anthropic_streams"
+WEATHER_TOOL: Any = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Return current weather for a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string", "description": "City name"}},
+            "required": ["city"],
+        },
+    },
+}
+#: Anthropic stop_reason -> the finish_reason an OpenAI client must see.
+FINISH_REASONS = [
+    ("end_turn", "stop"),
+    ("stop_sequence", "stop"),
+    ("max_tokens", "length"),
+    ("model_context_window_exceeded", "length"),
+    ("tool_use", "tool_calls"),
+    ("refusal", "content_filter"),
+]
 SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
 
 

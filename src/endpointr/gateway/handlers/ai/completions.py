@@ -65,7 +65,9 @@ def route_model(model: str) -> Target:
 class Upstream:
     """One provider, with the caller's stored credentials, over the gateway's HTTP client."""
 
-    def __init__(self, handler: CompletionsHandler, target: Target, credentials: dict[str, Any]):
+    def __init__(
+        self, handler: CompletionsHandler, target: Target, credentials: dict[str, Any]
+    ) -> None:
         settings = handler.ctx.settings
         self.target = target
         self.name = PROVIDER_NAMES[target.provider]
@@ -252,7 +254,7 @@ async def _translated(
                 yield frames
             if translator.done:
                 return
-        yield translator.close()
+        yield translator.close()  # the body ended before message_stop: say so
     except httpx.HTTPError as exc:
         yield translator.fail(upstream.unreachable(exc).message)
     finally:
