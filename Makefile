@@ -30,6 +30,7 @@ lint: $(VENV)/.installed-dev
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy src
+	$(BIN)/mypy --python-version 3.11 -m endpointr.gateway.net.asyncio_backend  # 3.11+ only
 
 test: lint typecheck  ## ruff, mypy --strict, pytest
 	$(BIN)/python -m pytest -q

@@ -15,6 +15,7 @@ import pytest
 
 from endpointr import Admin, AsyncEndpointr, Endpointr
 from endpointr.gateway.settings import Settings
+from tests.support import fake_cli
 from tests.support.receiver import Receiver
 from tests.support.server import ServerProcess
 from tests.support.upstream import FakeUpstream
@@ -87,6 +88,7 @@ def harness(
         "ENDPOINTR_HANDLER_MODULES": PLUGINS,
         "ENDPOINTR_KEY_DIR": str(root / "keys"),
         **upstream_server.env(),
+        **fake_cli.install(root),
     }
     settings = Settings.from_env(env, vault=str(vault))
     admin = Admin(settings=settings)

@@ -1,14 +1,14 @@
 """The ASGI adapter ``endpointr serve`` runs: HTTP in, ``Gateway.handle``, HTTP out.
 
 Like the in-process transport it is a thin translation; everything else happens in the gateway.
-Bodies stream out as the handler produces them, and a body over the size limit is refused
-before it is read.
+Bodies stream out as the handler produces them (and stop, closing the handler's iterator, when
+the client disconnects), and a body over the size limit is refused before it is read.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 import anyio
@@ -101,19 +101,27 @@ async def _send(
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
         return
     try:
-        async with anyio.create_task_group() as tasks:
-            if receive is not None:
-                tasks.start_soon(_cancel_on_disconnect, receive, tasks.cancel_scope)
-            async for chunk in body:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b""})
-            tasks.cancel_scope.cancel()
-    except OSError:  # the client went away mid-stream
-        log.info("client disconnected during a streamed response")
+        if receive is None:
+            await _stream(send, body)
+        else:  # a client that leaves stops the stream, and the handler's upstream with it
+            async with anyio.create_task_group() as group:
+                group.start_soon(_cancel_on_disconnect, receive, group.cancel_scope)
+                await _stream(send, body)
+                group.cancel_scope.cancel()
     finally:
         close = getattr(body, "aclose", None)
         if close is not None:
-            await close()
+            with anyio.CancelScope(shield=True):
+                await close()
+
+
+async def _stream(send: Send, body: AsyncIterator[bytes]) -> None:
+    try:
+        async for chunk in body:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    except OSError:  # the client went away mid-stream
+        log.info("client disconnected during a streamed response")
 
 
 async def _cancel_on_disconnect(receive: Receive, scope: anyio.CancelScope) -> None:

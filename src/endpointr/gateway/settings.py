@@ -19,6 +19,8 @@ MIB = 1024 * 1024
 _ALIASES: dict[str, tuple[str, ...]] = {
     "meta_webhook_verify_token": ("META_WEBHOOK_VERIFY_TOKEN",),
     "meta_api_version": ("META_DEFAULT_API_VERSION",),
+    "claude_code_oauth_token": ("CLAUDE_CODE_OAUTH_TOKEN",),
+    "codex_home": ("CODEX_HOME",),
 }
 
 
@@ -50,6 +52,10 @@ class Settings(BaseModel):
     public_base_url: str | None = Field(
         default=None, description="Public URL of this gateway, used in URLs it hands out."
     )
+    uploads_dir: str | None = Field(
+        default=None,
+        description="Folder for /v1/ai/upload files (default: 'uploads' beside the vault).",
+    )
     upstream_timeout: float = Field(default=60.0, gt=0)
     jwt_ttl: int = Field(default=3600, gt=0, description="Lifetime of issued JWTs, seconds.")
     jobs_concurrency: int = Field(
@@ -70,6 +76,15 @@ class Settings(BaseModel):
     openai_base_url: str = "https://api.openai.com/v1"
     anthropic_base_url: str = "https://api.anthropic.com"
     openrouter_base_url: str = "https://openrouter.ai/api/v1"
+    claude_cli_path: str = Field(default="claude", description="The claude-cli binary.")
+    codex_cli_path: str = Field(default="codex", description="The openai-cli binary.")
+    cli_timeout: float = Field(default=300.0, gt=0, description="Seconds a CLI run may take.")
+    claude_code_oauth_token: SecretStr | None = Field(
+        default=None, description="claude-cli token for customers who stored none."
+    )
+    codex_home: str | None = Field(
+        default=None, description="codex's state folder (its login), default ~/.codex."
+    )
     meta_graph_url: str = "https://graph.facebook.com"
     meta_api_version: str = "v24.0"
     meta_webhook_verify_token: SecretStr | None = None

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from ...types.auth import Token
     from ..transport import AsyncLocalTransport
     from .resources.admin import AsyncAdminResource
+    from .resources.ai import AsyncAI
     from .resources.auth import AsyncAuth
     from .resources.bindings import AsyncBindingsGroup
     from .resources.credentials import AsyncCredentials
@@ -196,6 +197,12 @@ class AsyncEndpointr:
         from .resources.vault import AsyncVault
 
         return AsyncVault(self)
+
+    @cached_property
+    def ai(self) -> AsyncAI:
+        from .resources.ai import AsyncAI
+
+        return AsyncAI(self)
 
     @cached_property
     def webhooks(self) -> AsyncWebhooks:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from ...types.auth import Token
     from ..transport import LocalTransport
     from .resources.admin import AdminResource
+    from .resources.ai import AI
     from .resources.auth import Auth
     from .resources.bindings import BindingsGroup
     from .resources.credentials import Credentials
@@ -199,6 +200,12 @@ class Endpointr:
         from .resources.vault import Vault
 
         return Vault(self)
+
+    @cached_property
+    def ai(self) -> AI:
+        from .resources.ai import AI
+
+        return AI(self)
 
     @cached_property
     def webhooks(self) -> Webhooks:

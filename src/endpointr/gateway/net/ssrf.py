@@ -30,11 +30,9 @@ tests and a developer's own machine; scheme checks, pinning and the redirect lim
 from __future__ import annotations
 
 import contextlib
-import functools
 import ipaddress
 import re
 import socket
-import ssl
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
@@ -43,6 +41,7 @@ import anyio
 import httpcore
 import httpx
 
+from .pool import transport_with
 from .upstream import USER_AGENT
 
 __all__ = ["BlockedURLError", "Resolver", "SafeFetcher"]
@@ -343,29 +342,9 @@ class _PinningBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    """httpx's default verifying context (certifi), built once: loading the CA bundle is slow."""
-    return httpx.create_ssl_context(trust_env=False)
-
-
 def _safe_transport(backend: _PinningBackend) -> httpx.AsyncHTTPTransport:
-    """An ordinary httpx transport whose connection pool connects through ``backend``.
-
-    httpx has no public way to pass a network backend, so the pool it builds is replaced by an
-    identical one that has ours; the guard below makes an httpx change fail loudly, not open.
-    """
-    transport = httpx.AsyncHTTPTransport(verify=_ssl_context(), trust_env=False)
-    if not isinstance(getattr(transport, "_pool", None), httpcore.AsyncConnectionPool):
-        raise RuntimeError("httpx.AsyncHTTPTransport no longer keeps its pool in _pool")
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=_ssl_context(),
-        max_connections=100,
-        max_keepalive_connections=20,
-        keepalive_expiry=5.0,
-        network_backend=backend,
-    )
-    return transport
+    """An ordinary httpx transport whose connection pool connects through ``backend``."""
+    return transport_with(backend, max_connections=100, max_keepalive_connections=20)
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:

@@ -1,1 +1,1 @@
-"""``/v1/ai/*``."""
+"""``/v1/ai/*``: chat, stream, vision, image, models and upload, across five providers."""

@@ -1,0 +1,136 @@
+"""A fake OpenAI upstream for benchmarks, run in its own process (so its CPU time is not the
+benchmarked process's): ``POST /v1/chat/completions`` answers one completion, or with
+``"stream": true`` a stream of ``CHUNKS`` chunks (plus the usage chunk and ``[DONE]``), each
+chunk its own write. Bodies are built once; the server does as little as it can."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+
+CHUNKS = 500
+MODEL = "gpt-4o-mini-2024-07-18"
+
+
+def _chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
+    body = {
+        "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+        "object": "chat.completion.chunk",
+        "created": 1741570283,
+        "model": MODEL,
+        "service_tier": "default",
+        "system_fingerprint": "fp_06737a9306",
+        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+        **extra,
+    }
+    return b"data: " + json.dumps(body, separators=(",", ":")).encode() + b"\n\n"
+
+
+COMPLETION = json.dumps(
+    {
+        "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT",
+        "object": "chat.completion",
+        "created": 1741569952,
+        "model": MODEL,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "Hello! How can I help you today?",
+                            "refusal": None, "annotations": []},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 19, "completion_tokens": 10, "total_tokens": 29},
+        "service_tier": "default",
+        "system_fingerprint": "fp_06737a9306",
+    }
+).encode()  # fmt: skip
+STREAM = (
+    [_chunk({"role": "assistant", "content": "", "refusal": None})]
+    + [_chunk({"content": f"tok{i} "}) for i in range(CHUNKS)]
+    + [_chunk({}, "stop")]
+    + [
+        b"data: "
+        + json.dumps(
+            {"id": "chatcmpl-B9", "object": "chat.completion.chunk", "created": 1741570283,
+             "model": MODEL, "choices": [],
+             "usage": {"prompt_tokens": 9, "completion_tokens": CHUNKS, "total_tokens": CHUNKS + 9}}
+        ).encode()
+        + b"\n\n",
+        b"data: [DONE]\n\n",
+    ]
+)  # fmt: skip
+
+
+async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] != "http":
+        return
+    body = b""
+    more = True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    if b'"stream":true' in body.replace(b" ", b""):
+        headers = [(b"content-type", b"text/event-stream")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        for chunk in STREAM:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers = [(b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": COMPLETION})
+
+
+class FakeOpenAI:
+    """The server in a subprocess on 127.0.0.1; ``.url`` is its ``/v1`` base URL."""
+
+    def __init__(self) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/v1"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks._fake_openai", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.close()
+        raise RuntimeError("the fake OpenAI upstream did not start")
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def __enter__(self) -> FakeOpenAI:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+if __name__ == "__main__":
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=int(sys.argv[1]),
+        log_level="error",
+        access_log=False,
+        lifespan="off",
+        interface="asgi3",
+    )
