@@ -348,9 +348,9 @@ def test_finish_reasons(stop_reason: str, finish_reason: str) -> None:
 
 
 def test_unknown_stop_reason_is_stop_with_the_raw_value_kept() -> None:
-    out = from_anthropic(anthropic_message("x", stop_reason="pause_turn"), "m", 1)
+    out = from_anthropic(anthropic_message("x", stop_reason="future_stop_reason"), "m", 1)
     assert out["choices"][0]["finish_reason"] == "stop"
-    assert out["choices"][0]["stop_reason"] == "pause_turn"
+    assert out["choices"][0]["stop_reason"] == "future_stop_reason"
     assert ChatCompletion.model_validate(out).choices[0].finish_reason == "stop"
 
 

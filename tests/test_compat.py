@@ -118,7 +118,7 @@ def test_ai_completions_path_is_the_same_handler(oa: openai.OpenAI, upstream: Fa
 
 
 @pytest.mark.parametrize(
-    ("stop_reason", "finish_reason"), [*FINISH_REASONS, ("pause_turn", "stop")]
+    ("stop_reason", "finish_reason"), [*FINISH_REASONS, ("future_stop_reason", "stop")]
 )
 def test_every_finish_reason(
     oa: openai.OpenAI, upstream: FakeUpstream, stop_reason: str, finish_reason: str
@@ -132,7 +132,7 @@ def test_every_finish_reason(
     )
     assert reply.choices[0].finish_reason == finish_reason
     raw = reply.choices[0].model_dump()
-    assert raw.get("stop_reason") == (None if stop_reason != "pause_turn" else "pause_turn")
+    assert raw.get("stop_reason") == (stop_reason if stop_reason == "future_stop_reason" else None)
 
 
 # -- Anthropic: tools ----------------------------------------------------------------------------
@@ -667,7 +667,7 @@ def test_upstream_unreachable_is_a_502(harness: Harness) -> None:
             )
     assert info.value.status_code == 502
     assert info.value.code == "upstream_unreachable"
-    assert "cannot reach Anthropic" in info.value.message
+    assert "cannot reach anthropic" in info.value.message
 
 
 # -- async -----------------------------------------------------------------------------------------

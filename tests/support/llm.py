@@ -32,6 +32,7 @@ FINISH_REASONS = [
     ("model_context_window_exceeded", "length"),
     ("tool_use", "tool_calls"),
     ("refusal", "content_filter"),
+    ("pause_turn", "stop"),
 ]
 SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
 

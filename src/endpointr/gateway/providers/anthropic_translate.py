@@ -15,20 +15,11 @@ from typing import Any
 
 from pydantic_core import from_json, to_json
 
-API_VERSION = "2023-06-01"
-#: Anthropic requires max_tokens; a request that names none gets this.
-DEFAULT_MAX_TOKENS = 4096
+from ...types.ai import FINISH_REASONS, total_input_tokens
+from .anthropic import DEFAULT_MAX_TOKENS
 
-#: Anthropic ``stop_reason`` -> OpenAI ``finish_reason``. Others become ``stop``, and the
-#: choice keeps the raw value as ``stop_reason``.
-FINISH_REASONS = {
-    "end_turn": "stop",
-    "stop_sequence": "stop",
-    "max_tokens": "length",
-    "model_context_window_exceeded": "length",
-    "tool_use": "tool_calls",
-    "refusal": "content_filter",
-}
+#: The finish reasons OpenAI clients accept (their SDKs validate against this set).
+_OPENAI_FINISH_REASONS = frozenset({"stop", "length", "tool_calls", "content_filter"})
 _IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 _DONE = b"data: [DONE]\n\n"
 
@@ -309,9 +300,7 @@ def usage(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     counts them apart), and ``prompt_tokens_details.cached_tokens`` says how many were read."""
     raw = raw or {}
     cache_read = raw.get("cache_read_input_tokens") or 0
-    prompt = (
-        (raw.get("input_tokens") or 0) + cache_read + (raw.get("cache_creation_input_tokens") or 0)
-    )
+    prompt = total_input_tokens(dict(raw)) or 0
     completion = raw.get("output_tokens") or 0
     out: dict[str, Any] = {
         "prompt_tokens": prompt,
@@ -324,11 +313,14 @@ def usage(raw: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def finish_reason(stop_reason: Any) -> tuple[str, dict[str, Any]]:
-    """(finish_reason, extra choice fields): an unknown stop_reason keeps its raw value."""
+    """(finish_reason, extra choice fields), with the AI routes' mapping (``end_turn`` ->
+    ``stop`` …); a stop_reason it does not know is ``stop``, and keeps its raw value."""
     if stop_reason is None:
         return "stop", {}
     mapped = FINISH_REASONS.get(stop_reason)
-    return (mapped, {}) if mapped else ("stop", {"stop_reason": stop_reason})
+    if mapped in _OPENAI_FINISH_REASONS:
+        return mapped, {}
+    return "stop", {"stop_reason": stop_reason}
 
 
 def arguments(tool_input: Any) -> str:

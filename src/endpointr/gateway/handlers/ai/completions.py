@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 from pydantic_core import from_json, to_json
@@ -22,9 +22,15 @@ from pydantic_core import from_json, to_json
 from ....types.completions import IGNORED_FOR_ANTHROPIC, ChatCompletionCreate
 from ...errors import BadRequest, HTTPError, Unauthorized
 from ...handler import Handler, route
-from ...http import Response
+from ...http import JSON, Response
+from ...providers import ProviderError, adapter
 from ...providers import anthropic_translate as anthropic
+from ...providers.routing import as_http
 from ..credentials.credentials import load_credentials
+
+if TYPE_CHECKING:
+    from ...gateway import Gateway
+    from ...providers.http import HTTPProvider
 
 PROVIDER_NAMES = {"anthropic": "Anthropic", "openai": "OpenAI", "openrouter": "OpenRouter"}
 _OPENAI_MODEL = re.compile(r"gpt-|o[134](?:-|$)")
@@ -63,32 +69,17 @@ def route_model(model: str) -> Target:
 
 
 class Upstream:
-    """One provider, with the caller's stored credentials, over the gateway's HTTP client."""
+    """One provider's adapter (base URL, auth headers, error classification, scrubbing),
+    called with bytes over the gateway's HTTP client."""
 
-    def __init__(
-        self, handler: CompletionsHandler, target: Target, credentials: dict[str, Any]
-    ) -> None:
-        settings = handler.ctx.settings
+    def __init__(self, gateway: Gateway, target: Target, credentials: dict[str, Any]) -> None:
         self.target = target
         self.name = PROVIDER_NAMES[target.provider]
-        self.http = handler.ctx.http
-        self._key = str(credentials.get("api_key", ""))
-        self.headers = {"content-type": "application/json"}
-        if target.provider == "anthropic":
-            self.url = _url(settings.anthropic_base_url, "/v1/messages")
-            self.headers |= {"x-api-key": self._key, "anthropic-version": anthropic.API_VERSION}
-            return
-        self.headers["authorization"] = f"Bearer {self._key}"
-        if target.provider == "openai":
-            self.url = _url(settings.openai_base_url, "/chat/completions")
-            if credentials.get("organization"):
-                self.headers["openai-organization"] = credentials["organization"]
-        else:
-            self.url = _url(settings.openrouter_base_url, "/chat/completions")
-            if credentials.get("referer"):
-                self.headers["http-referer"] = credentials["referer"]
-            if credentials.get("app_title"):
-                self.headers["x-title"] = credentials["app_title"]
+        self.provider = cast("HTTPProvider", adapter(target.provider)(gateway, credentials))
+        self.http = gateway.http
+        path = "/v1/messages" if target.provider == "anthropic" else "/chat/completions"
+        self.url = _url(self.provider.base_url, path)
+        self.headers = {**self.provider.headers(), "content-type": JSON}
 
     async def post(self, payload: bytes, *, stream: bool) -> httpx.Response:
         """Send; a 2xx answer comes back (its body unread when streaming), anything else
@@ -97,63 +88,25 @@ class Upstream:
         try:
             response = await self.http.send(request, stream=stream)
         except httpx.HTTPError as exc:
-            raise self.unreachable(exc) from None
+            raise self.failure(self.provider.transport_error(exc)) from None
         if response.status_code >= 400:
             try:
                 await response.aread()
             except httpx.HTTPError as exc:
-                raise self.unreachable(exc) from None
+                raise self.failure(self.provider.transport_error(exc)) from None
             finally:
                 await response.aclose()
-            raise self.rejected(response)
+            raise self.failure(self.provider.status_error(response))
         return response
 
-    def scrub(self, message: str) -> str:
-        return message.replace(self._key, "[REDACTED]") if len(self._key) >= 8 else message
-
-    def unreachable(self, exc: httpx.HTTPError) -> HTTPError:
-        if isinstance(exc, httpx.TimeoutException):
-            return HTTPError(
-                f"{self.name} did not answer in time", status=504, code="upstream_timeout"
+    def failure(self, error: ProviderError) -> HTTPError:
+        """The AI routes' answer for a failed upstream; a refused key says how to replace it."""
+        if error.status in (401, 403):
+            error.message += (
+                f"; the {error.provider} api_key stored for this customer was refused: "
+                f"replace it with PUT /v1/credentials/{error.provider}"
             )
-        return HTTPError(
-            self.scrub(f"cannot reach {self.name}: {exc or type(exc).__name__}"),
-            status=502,
-            code="upstream_unreachable",
-        )
-
-    def rejected(self, response: httpx.Response) -> HTTPError:
-        """An upstream 4xx/5xx as OpenAI's error: the status a client expects, the upstream's
-        message, and what to do when it is about the stored credentials."""
-        status = response.status_code
-        try:
-            error = from_json(response.content).get("error")
-        except (ValueError, AttributeError):
-            error = None
-        detail = response.text.strip()[:300] or response.reason_phrase
-        code = None
-        if isinstance(error, dict):
-            detail = str(error.get("message") or detail)
-            code = error.get("code") or error.get("type")
-        elif isinstance(error, str):
-            detail = error
-        provider = self.target.provider
-        if status in (401, 403):
-            message = (
-                f"{self.name} rejected the {provider} api_key stored for this customer "
-                f"({detail}); replace it with PUT /v1/credentials/{provider}"
-            )
-        else:
-            message = f"{self.name} answered {status}: {detail}"
-        if status >= 500:
-            status = {503: 503, 529: 503, 504: 504}.get(status, 502)
-        retry_after = response.headers.get("retry-after")
-        return HTTPError(
-            self.scrub(message),
-            status=status,
-            code=None if code is None else str(code),
-            headers=[("retry-after", retry_after)] if retry_after else None,
-        )
+        return as_http(error, [])
 
 
 class CompletionsHandler(Handler):
@@ -174,7 +127,7 @@ class CompletionsHandler(Handler):
                 f'PUT /v1/credentials/{target.provider} {{"api_key": "…"}}',
                 code="missing_credentials",
             )
-        upstream = Upstream(self, target, credentials)
+        upstream = Upstream(self.ctx.gateway, target, credentials)
         if target.provider == "anthropic":
             return await self._anthropic(upstream, body)
         return await self._passthrough(upstream, body)
@@ -256,7 +209,7 @@ async def _translated(
                 return
         yield translator.close()  # the body ended before message_stop: say so
     except httpx.HTTPError as exc:
-        yield translator.fail(upstream.unreachable(exc).message)
+        yield translator.fail(upstream.provider.transport_error(exc).message)
     finally:
         await response.aclose()
 
@@ -281,7 +234,7 @@ async def _relayed(
         if pending:
             yield pending
     except httpx.HTTPError as exc:
-        failure = upstream.unreachable(exc)
+        failure = upstream.failure(upstream.provider.transport_error(exc))
         yield b"\n\n" + anthropic.error_frame(failure.message, failure.type, failure.code)
     finally:
         await response.aclose()
