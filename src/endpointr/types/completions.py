@@ -74,3 +74,63 @@ class ChatCompletionCreate(Params):
     safety_identifier: str | None = None
     web_search_options: Any = None
     audio: Any = None
+
+
+# -- responses (``client.ai.completions.create()``) ----------------------------------------------
+
+
+class FunctionCall(Model):
+    name: str | None = None
+    arguments: str | None = None  # JSON-encoded; streamed as fragments to concatenate
+
+
+class ToolCall(Model):
+    index: int | None = None  # streamed deltas only: which call a fragment belongs to
+    id: str | None = None
+    type: str | None = None
+    function: FunctionCall | None = None
+
+
+class AssistantMessage(Model):
+    """A choice's ``message``, or a streamed chunk's ``delta`` (where every field is optional)."""
+
+    role: str | None = None
+    content: str | None = None
+    refusal: str | None = None
+    tool_calls: list[ToolCall] | None = None
+
+
+class Usage(Model):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    prompt_tokens_details: dict[str, Any] | None = None
+
+
+class Choice(Model):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: str | None = None
+
+
+class ChunkChoice(Model):
+    index: int = 0
+    delta: AssistantMessage
+    finish_reason: str | None = None
+
+
+class _Completion(Model):
+    id: str
+    created: int
+    model: str
+    usage: Usage | None = None
+
+
+class ChatCompletion(_Completion):
+    object: str = "chat.completion"
+    choices: list[Choice]
+
+
+class ChatCompletionChunk(_Completion):
+    object: str = "chat.completion.chunk"
+    choices: list[ChunkChoice]
