@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import gc
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -146,7 +145,7 @@ def _httpx_floor(url: str) -> float:
 
 
 def streams(direct: Any, gateway: Any) -> Table:
-    from benchmarks._fake_llm import STREAM_EVENTS
+    from benchmarks._fake_openai import CHUNKS as STREAM_EVENTS
 
     def consume(client: Any, model: str) -> Callable[[], object]:
         def run() -> object:
@@ -187,10 +186,10 @@ def streams(direct: Any, gateway: Any) -> Table:
 def translator() -> Table:
     from pydantic_core import from_json
 
-    from benchmarks._fake_llm import STREAM_EVENTS, anthropic_stream
+    from benchmarks._fake_openai import ANTHROPIC_STREAM as frames
+    from benchmarks._fake_openai import CHUNKS as STREAM_EVENTS
     from endpointr.gateway.providers.anthropic_translate import StreamTranslator
 
-    frames = anthropic_stream()
     runs = 300
 
     def parse_only() -> None:
@@ -223,6 +222,7 @@ def run() -> list[Table]:
     import openai
     from tests.support.server import free_port
 
+    from benchmarks._fake_openai import FakeOpenAI
     from endpointr import Admin
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -231,9 +231,9 @@ def run() -> list[Table]:
             api_key = admin.create_customer("bench").api_key
             admin.set_credentials("anthropic", {"api_key": "sk-ant-bench"}, customer="bench")
             admin.set_credentials("openai", {"api_key": "sk-bench"}, customer="bench")
-        fake_port, port = free_port(), free_port()
-        fake_url = f"http://127.0.0.1:{fake_port}"
-        fake = _start(["-m", "benchmarks._fake_llm", str(fake_port)], {}, fake_url + "/")
+        port = free_port()
+        fake = FakeOpenAI()
+        fake_url = fake.url.removesuffix("/v1")
         env = {
             "ENDPOINTR_MASTER_KEY": KEY,
             "ENDPOINTR_ANTHROPIC_BASE_URL": fake_url,
@@ -248,17 +248,11 @@ def run() -> list[Table]:
                 openai.OpenAI(api_key=api_key, base_url=f"http://127.0.0.1:{port}/v1") as gateway,
             ):
                 tables = [
-                    latency(direct, gateway, (server.pid, fake.pid), fake_url),
+                    latency(direct, gateway, (server.pid, fake.process.pid), fake_url),
                     streams(direct, gateway),
                 ]
         finally:
-            for proc in (server, fake):
-                proc.terminate()
-                proc.wait(10)
+            server.terminate()
+            server.wait(10)
+            fake.close()
     return [*tables, translator()]
-
-
-if __name__ == "__main__":
-    for t in run():
-        print(t.render())
-    print(f"\n(python {sys.version.split()[0]}; {statistics.__name__} medians)")
