@@ -21,6 +21,7 @@ from tests.support.server import ServerProcess
 from tests.support.upstream import FakeUpstream
 
 MASTER_KEY = base64.b64encode(b"k" * 32).decode()
+META_VERIFY_TOKEN = "meta-verify-" + "0" * 20
 PLUGINS = "tests.plugins.faults,tests.plugins.jobs"
 
 
@@ -87,6 +88,7 @@ def harness(
         "ENDPOINTR_ALLOW_PRIVATE_NETWORKS": "true",
         "ENDPOINTR_HANDLER_MODULES": PLUGINS,
         "ENDPOINTR_KEY_DIR": str(root / "keys"),
+        "ENDPOINTR_META_WEBHOOK_VERIFY_TOKEN": META_VERIFY_TOKEN,
         **upstream_server.env(),
         **fake_cli.install(root),
     }

@@ -50,6 +50,20 @@ class NewCustomer:
 
 
 @dataclass(frozen=True)
+class InboundDelivery:
+    """An inbound Meta webhook delivery as it arrived, and what became of it (``status``:
+    verified, bad_signature, missing_signature, no_app_secret, unknown_object,
+    invalid_payload). ``customer`` is None when no customer's ``app_secret`` verified it."""
+
+    id: int
+    customer: str | None
+    object: str | None
+    status: str
+    received_at: datetime
+    body: bytes
+
+
+@dataclass(frozen=True)
 class RouteInfo:
     method: str
     path: str
@@ -212,6 +226,35 @@ class Admin:
     def retry_job(self, job_id: str) -> bool:
         """Make a queued or failed job due now; False if there is no such job."""
         return self._run(self._gateway.jobs.retry_now(job_id))
+
+    # meta ads -----------------------------------------------------------------------------
+
+    def meta_ads_deliveries(
+        self, *, customer: str | None = None, unattributed: bool = False, limit: int = 100
+    ) -> list[InboundDelivery]:
+        """Inbound Meta webhook deliveries, newest first: every one, one customer's, or only
+        those kept for audit because no customer's ``app_secret`` verified them."""
+        from .gateway import admin
+
+        store = self._gateway.store
+        customer_id = self._run(admin.customer(store, customer)).id if customer else None
+        records = self._run(
+            store.meta_ads_webhooks.deliveries(
+                customer_id=customer_id, unattributed=unattributed, limit=limit
+            )
+        )
+        names = {c.id: c.name for c in self.list_customers()}
+        return [
+            InboundDelivery(
+                r.id,
+                names.get(r.customer_id) if r.customer_id is not None else None,
+                r.object,
+                r.status,
+                datetime.fromtimestamp(r.received_at, timezone.utc),
+                r.body,
+            )
+            for r in records
+        ]
 
     # keys ---------------------------------------------------------------------------------
 

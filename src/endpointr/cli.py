@@ -259,6 +259,23 @@ def cmd_vault(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_meta_ads(args: argparse.Namespace) -> int:
+    with _admin(args) as admin:
+        found = admin.meta_ads_deliveries(
+            customer=args.customer, unattributed=args.unattributed, limit=args.limit
+        )
+    if args.json:
+        _print_json([d.__dict__ | {"body": d.body.decode("utf-8", "replace")} for d in found])
+        return 0
+    for d in found:
+        when = d.received_at.isoformat(timespec="seconds")
+        print(
+            f"{d.id:>6}  {when}  {d.customer or '-':<20} {d.object or '-':<12} {d.status:<18}"
+            f" {len(d.body)} bytes"
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -341,6 +358,19 @@ def build_parser() -> argparse.ArgumentParser:
     vsub.add_parser("info", parents=[common], help="where the vault and its master key are")
     vsub.add_parser("rotate-key", parents=[common], help="re-wrap under a new master key")
     vault.set_defaults(func=cmd_vault)
+
+    meta = sub.add_parser("meta-ads", help="inbound Meta webhook deliveries, for audit")
+    msub = meta.add_subparsers(dest="action", required=True)
+    deliveries = msub.add_parser(
+        "deliveries", parents=[common], help="newest first, with who they belong to"
+    )
+    deliveries.add_argument("--customer", default=None, help="only this customer's")
+    deliveries.add_argument(
+        "--unattributed", action="store_true", help="only those no customer's secret verified"
+    )
+    deliveries.add_argument("--limit", type=int, default=50)
+    deliveries.add_argument("--json", action="store_true")
+    meta.set_defaults(func=cmd_meta_ads)
     return parser
 
 

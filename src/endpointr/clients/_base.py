@@ -74,6 +74,27 @@ def unwrap(response: httpx.Response) -> Any:
     return body
 
 
+@functools.lru_cache(maxsize=512)
+def _enveloped(tp: Hashable) -> Any:
+    from pydantic import BaseModel, create_model
+
+    model: type[BaseModel] = create_model("Enveloped", data=(Any, ...))
+    model.model_fields["data"].annotation = tp  # type: ignore[assignment]
+    model.model_rebuild(force=True)
+    return model
+
+
+def parse(tp: type[T], response: httpx.Response) -> T:
+    """The answer's ``data`` as ``tp``. An envelope as this project's gateway writes it (its
+    head first) is validated straight from the bytes, with no intermediate dicts: for a
+    list of thousands of objects that halves the cost. Other bodies go through :func:`unwrap`."""
+    content = response.content
+    if content.startswith(b'{"httpCode":'):
+        model = _enveloped(cast(Hashable, tp))
+        return model.model_validate_json(content).data  # type: ignore[no-any-return]
+    return cast_to(tp, unwrap(response))
+
+
 def status_error(response: httpx.Response) -> APIStatusError:
     """The exception for a 4xx/5xx answer (its body must have been read)."""
     try:

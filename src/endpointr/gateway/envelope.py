@@ -42,8 +42,14 @@ def _head(status: int, request_id: str) -> bytes:
 
 
 def ok(data: Any, request_id: str, status: int = 200) -> Response:
-    body = _head(status, request_id) + to_json(data) + b"}"
-    return Response.json(status, body, [("x-request-id", request_id)])
+    return Response.json(
+        status, wrap(to_json(data), request_id, status), [("x-request-id", request_id)]
+    )
+
+
+def wrap(data: bytes, request_id: str, status: int = 200) -> bytes:
+    """The envelope around ``data``, JSON that is already serialised (no second encoding)."""
+    return _head(status, request_id) + data + b"}"
 
 
 def error_body(err: HTTPError) -> dict[str, Any]:

@@ -145,7 +145,7 @@ class Gateway:
         if isinstance(result, Response):
             result.headers.append(("x-request-id", rid))
             return result
-        return envelope.ok(result, rid)
+        return envelope.ok(result, rid, handler.status)
 
     async def _authenticate(self, mode: Auth, ctx: Context) -> None:
         if mode == "none":

@@ -87,6 +87,8 @@ class Handler:
         self.ctx = ctx
         #: The event op this call fires; a handler dispatching a sub-verb sets it.
         self.op: str | None = None
+        #: The status of a successful answer (e.g. 202 for work accepted but not yet done).
+        self.status: int = 200
 
     @classmethod
     def event_prefix(cls) -> str:

@@ -25,14 +25,13 @@ from .._base import (
     USER_AGENT,
     NotGiven,
     Timeout,
-    cast_to,
     needs_reauth,
+    parse,
     parse_url,
     retry_delay,
     should_retry,
     status_error,
     to_timeout,
-    unwrap,
 )
 from .._transports import AsyncClientTransport
 from ._resource import AsyncAPIResource
@@ -49,6 +48,7 @@ if TYPE_CHECKING:
     from .resources.bindings import AsyncBindingsGroup
     from .resources.credentials import AsyncCredentials
     from .resources.keys import AsyncKeys
+    from .resources.marketing import AsyncMarketing
     from .resources.vault import AsyncVault
     from .resources.webhooks import AsyncWebhooks
 
@@ -221,6 +221,12 @@ class AsyncEndpointr:
         from .resources.admin import AsyncAdminResource
 
         return AsyncAdminResource(self)
+
+    @cached_property
+    def marketing(self) -> AsyncMarketing:
+        from .resources.marketing import AsyncMarketing
+
+        return AsyncMarketing(self)
 
     # -- the official openai SDK ----------------------------------------------------------
 
@@ -402,4 +408,4 @@ class AsyncEndpointr:
             method, path, json=json, params=params, content=content, headers=headers,
             timeout=timeout, auth=auth,
         )  # fmt: skip
-        return cast_to(cast, unwrap(response))
+        return parse(cast, response)

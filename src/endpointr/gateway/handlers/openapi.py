@@ -56,7 +56,9 @@ def document(router: Router) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for r in router.routes:
         key = f"{r.method} {r.path}"
-        paths.setdefault(r.path, {})[r.method.lower()] = _operation(r, key, schemas)
+        paths.setdefault(r.path, {})[r.method.lower()] = _operation(
+            r, key, schemas, defs.get("$defs", {})
+        )
     return {
         "openapi": "3.1.0",
         "info": {"title": "Endpointr API", "version": API_VERSION},
@@ -72,7 +74,7 @@ def document(router: Router) -> dict[str, Any]:
     }
 
 
-def _operation(r: Route, key: str, schemas: dict[Any, Any]) -> dict[str, Any]:
+def _operation(r: Route, key: str, schemas: dict[Any, Any], defs: dict[str, Any]) -> dict[str, Any]:
     op: dict[str, Any] = {
         "operationId": f"{r.handler.__name__}.{r.op}",
         "summary": r.summary or f"{r.handler.__name__}.{r.op}",
@@ -85,6 +87,8 @@ def _operation(r: Route, key: str, schemas: dict[Any, Any]) -> dict[str, Any]:
     if r.auth != "none":
         op["security"] = [{r.auth: []}]
     query = schemas.get((key, "query"), {})
+    if "$ref" in query:  # a model: its fields are the parameters
+        query = defs[query["$ref"].rsplit("/", 1)[-1]]
     for name, prop in query.get("properties", {}).items():
         op["parameters"].append(
             {

@@ -1,6 +1,7 @@
 """AI provider adapters behind one interface (``base.Provider``), and which adapter is which.
 
 Adapters load on first use: a gateway that never calls a CLI provider never imports it.
+Clients of other provider APIs sit beside them (``meta_graph``, ``meta_hashing``).
 """
 
 from __future__ import annotations

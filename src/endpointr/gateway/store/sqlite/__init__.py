@@ -8,6 +8,11 @@ from ..base import (
     DataKeyRepo,
     InboundRepo,
     JobRepo,
+    MetaAdsAssetRepo,
+    MetaAdsInsightsRepo,
+    MetaAdsLeadRepo,
+    MetaAdsMirrorRepo,
+    MetaAdsWebhookRepo,
     MetaRepo,
     PublicKeyRepo,
     RevokedTokenRepo,
@@ -25,6 +30,13 @@ from .core import (
 )
 from .db import Database
 from .jobs import SQLiteJobs
+from .marketing import (
+    SQLiteMetaAdsAssets,
+    SQLiteMetaAdsInsights,
+    SQLiteMetaAdsLeads,
+    SQLiteMetaAdsObjects,
+    SQLiteMetaAdsWebhooks,
+)
 from .webhooks import SQLiteWebhooks
 
 
@@ -48,6 +60,11 @@ class SQLiteStore:
         self.webhooks: WebhookRepo = SQLiteWebhooks(self.db)
         self.bindings: BindingRepo = SQLiteBindings(self.db)
         self.inbound: InboundRepo = SQLiteInbound(self.db)
+        self.meta_ads_objects: MetaAdsMirrorRepo = SQLiteMetaAdsObjects(self.db)
+        self.meta_ads_leads: MetaAdsLeadRepo = SQLiteMetaAdsLeads(self.db)
+        self.meta_ads_webhooks: MetaAdsWebhookRepo = SQLiteMetaAdsWebhooks(self.db)
+        self.meta_ads_insights: MetaAdsInsightsRepo = SQLiteMetaAdsInsights(self.db)
+        self.meta_ads_assets: MetaAdsAssetRepo = SQLiteMetaAdsAssets(self.db)
 
     @property
     def location(self) -> str:
