@@ -1,7 +1,9 @@
 """A fake OpenAI upstream for benchmarks, run in its own process (so its CPU time is not the
 benchmarked process's): ``POST /v1/chat/completions`` answers one completion, or with
 ``"stream": true`` a stream of ``CHUNKS`` chunks (plus the usage chunk and ``[DONE]``), each
-chunk its own write. Bodies are built once; the server does as little as it can."""
+chunk its own write. ``POST /v1/messages`` gives the same answers the way Anthropic's Messages
+API does (a message; ``CHUNKS`` text deltas between its stream's opening and closing events).
+Bodies are built once; the server does as little as it can."""
 
 from __future__ import annotations
 
@@ -67,6 +69,40 @@ STREAM = (
 )  # fmt: skip
 
 
+TEXT = "Hello! How can I help you today?"
+
+
+def _event(data: dict[str, Any]) -> bytes:
+    return f"event: {data['type']}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+ANTHROPIC_MESSAGE = json.dumps(
+    {"id": "msg_01XFDUDYJgAACzvnptvVoYEL", "type": "message", "role": "assistant",
+     "model": "claude-sonnet-4-6", "content": [{"type": "text", "text": TEXT}],
+     "stop_reason": "end_turn", "stop_sequence": None,
+     "usage": {"input_tokens": 19, "cache_creation_input_tokens": 0,
+               "cache_read_input_tokens": 0, "output_tokens": 10}}
+).encode()  # fmt: skip
+ANTHROPIC_STREAM = (
+    [
+        _event({"type": "message_start", "message": {
+            "id": "msg_01Stream", "type": "message", "role": "assistant", "content": [],
+            "model": "claude-sonnet-4-6", "stop_reason": None, "stop_sequence": None,
+            "usage": {"input_tokens": 9, "output_tokens": 1}}}),
+        _event({"type": "content_block_start", "index": 0,
+                "content_block": {"type": "text", "text": ""}}),
+    ]
+    + [_event({"type": "content_block_delta", "index": 0,
+               "delta": {"type": "text_delta", "text": f"tok{i} "}}) for i in range(CHUNKS)]
+    + [
+        _event({"type": "content_block_stop", "index": 0}),
+        _event({"type": "message_delta", "delta": {"stop_reason": "end_turn",
+                "stop_sequence": None}, "usage": {"output_tokens": CHUNKS}}),
+        _event({"type": "message_stop"}),
+    ]
+)  # fmt: skip
+
+
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] != "http":
         return
@@ -76,16 +112,19 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         message = await receive()
         body += message.get("body", b"")
         more = message.get("more_body", False)
+    anthropic = scope["path"].endswith("/messages")
     if b'"stream":true' in body.replace(b" ", b""):
         headers = [(b"content-type", b"text/event-stream")]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        for chunk in STREAM:
+        for chunk in ANTHROPIC_STREAM if anthropic else STREAM:
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b""})
         return
     headers = [(b"content-type", b"application/json")]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": COMPLETION})
+    await send(
+        {"type": "http.response.body", "body": ANTHROPIC_MESSAGE if anthropic else COMPLETION}
+    )
 
 
 class FakeOpenAI:

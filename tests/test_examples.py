@@ -64,3 +64,35 @@ def test_stripe_binding_example(harness: Harness) -> None:
     assert "Stripe got: 200" in out
     assert "vault: {'amount': 4200, 'currency': 'eur', 'note': 'Stripe payment pi_example'}" in out
     assert "binding run: succeeded 200" in out
+
+
+@pytest.mark.parametrize("mode", ["local", "remote"])
+def test_openai_compatible_example(harness: Harness, mode: str) -> None:
+    import httpx
+
+    from tests.support.llm import anthropic_message, anthropic_text_stream, sse, tool_use
+
+    upstream = harness.upstream
+    upstream.reset()
+    upstream.router.post(f"{upstream.url}/anthropic/v1/messages").side_effect = [
+        httpx.Response(200, json=anthropic_message("pong")),
+        sse(anthropic_text_stream("1, 2, 3, 4, 5")),
+        httpx.Response(
+            200,
+            json=anthropic_message(
+                [tool_use("get_weather", {"city": "Copenhagen"}, "toolu_01Ex")],
+                stop_reason="tool_use",
+            ),
+        ),
+        httpx.Response(200, json=anthropic_message("It is 15°C with light rain.")),
+    ]
+    env = {"ANTHROPIC_API_KEY": "sk-ant-example", **upstream.env()}
+    if mode == "remote":
+        env["ENDPOINTR_API_KEY"] = harness.admin.create_customer("example-openai").api_key
+        env["ENDPOINTR_BASE_URL"] = harness.server.url
+    out = _run("openai_compatible.py", env)
+    upstream.reset()
+    assert "reply: pong (anthropic/claude-sonnet-4-6)" in out
+    assert "stream: 1, 2, 3, 4, 5" in out
+    assert 'tool: get_weather({"city":"Copenhagen"}) -> 15°C and light rain in Copenhagen' in out
+    assert "answer: It is 15°C with light rain." in out

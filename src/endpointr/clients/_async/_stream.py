@@ -45,9 +45,10 @@ class AsyncStream(Generic[T]):
         *,
         json: Any = None,
         timeout: Timeout = NOT_GIVEN,
+        auth: str = "client",
     ) -> None:
         self._client = client
-        self._request = (method, path, json, timeout)
+        self._request = (method, path, json, timeout, auth)
         self._response: httpx.Response | None = None
 
     def parser(self, response: httpx.Response) -> Callable[[ServerSentEvent], T | None]:
@@ -63,9 +64,9 @@ class AsyncStream(Generic[T]):
 
     async def open(self) -> httpx.Response:
         if self._response is None:
-            method, path, json, timeout = self._request
+            method, path, json, timeout, auth = self._request
             self._response = await self._client._send(
-                method, path, json=json, timeout=timeout, stream=True
+                method, path, json=json, timeout=timeout, auth=auth, stream=True
             )
         return self._response
 

@@ -37,6 +37,8 @@ from .._transports import AsyncClientTransport
 from ._resource import AsyncAPIResource
 
 if TYPE_CHECKING:
+    import openai
+
     from ...gateway.settings import Settings
     from ...types.auth import Token
     from ..transport import AsyncLocalTransport
@@ -225,6 +227,33 @@ class AsyncEndpointr:
         from .resources.marketing import AsyncMarketing
 
         return AsyncMarketing(self)
+
+    # -- the official openai SDK ----------------------------------------------------------
+
+    def openai_kwargs(self) -> dict[str, Any]:
+        """``api_key``, ``base_url`` and, in local mode, ``http_client`` (an httpx2 client that
+        reaches the in-process gateway): what an OpenAI-compatible client needs to talk to this
+        gateway's ``/v1/chat/completions``, e.g. ``ChatOpenAI(model=..., **kwargs)``."""
+        if self._local is None:
+            return {"api_key": self.api_key, "base_url": f"{self._url_prefix}/v1"}
+        import httpx2
+
+        from .._openai import AsyncGatewayTransport
+
+        transport = AsyncGatewayTransport(self._local)
+        return {
+            "api_key": "local",  # the in-process transport vouches for the local customer
+            "base_url": f"{self._url_prefix}/v1",
+            "http_client": httpx2.AsyncClient(transport=transport, timeout=None),
+        }
+
+    def openai(self, **options: Any) -> openai.AsyncOpenAI:
+        """The official ``openai.AsyncOpenAI`` client, wired to this gateway's OpenAI-compatible
+        endpoint in either mode (requires ``pip install endpointr[openai]``). ``options`` go to
+        its constructor (``max_retries``, ``timeout`` …). Close it when done."""
+        import openai
+
+        return openai.AsyncOpenAI(**self.openai_kwargs(), **options)
 
     # -- lifecycle --------------------------------------------------------------------------
 

@@ -40,6 +40,8 @@ from .._transports import ClientTransport
 from ._resource import APIResource
 
 if TYPE_CHECKING:
+    import openai
+
     from ...gateway.settings import Settings
     from ...types.auth import Token
     from ..transport import LocalTransport
@@ -228,6 +230,33 @@ class Endpointr:
         from .resources.marketing import Marketing
 
         return Marketing(self)
+
+    # -- the official openai SDK ----------------------------------------------------------
+
+    def openai_kwargs(self) -> dict[str, Any]:
+        """``api_key``, ``base_url`` and, in local mode, ``http_client`` (an httpx2 client that
+        reaches the in-process gateway): what an OpenAI-compatible client needs to talk to this
+        gateway's ``/v1/chat/completions``, e.g. ``ChatOpenAI(model=..., **kwargs)``."""
+        if self._local is None:
+            return {"api_key": self.api_key, "base_url": f"{self._url_prefix}/v1"}
+        import httpx2
+
+        from .._openai import GatewayTransport
+
+        transport = GatewayTransport(self._local)
+        return {
+            "api_key": "local",  # the in-process transport vouches for the local customer
+            "base_url": f"{self._url_prefix}/v1",
+            "http_client": httpx2.Client(transport=transport, timeout=None),
+        }
+
+    def openai(self, **options: Any) -> openai.OpenAI:
+        """The official ``openai.OpenAI`` client, wired to this gateway's OpenAI-compatible
+        endpoint in either mode (requires ``pip install endpointr[openai]``). ``options`` go to
+        its constructor (``max_retries``, ``timeout`` …). Close it when done."""
+        import openai
+
+        return openai.OpenAI(**self.openai_kwargs(), **options)
 
     # -- lifecycle --------------------------------------------------------------------------
 

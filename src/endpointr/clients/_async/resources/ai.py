@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import IO, Any, Literal, Union
+from functools import cached_property
+from typing import IO, TYPE_CHECKING, Any, Literal, Union
 
 import httpx
 
@@ -20,6 +21,9 @@ from ..._base import NOT_GIVEN, Timeout
 from ..._streaming import ServerSentEvent
 from .._resource import AsyncAPIResource
 from .._stream import AsyncStream
+
+if TYPE_CHECKING:
+    from .completions import AsyncCompletions
 
 ImageInput = Union[bytes, str, os.PathLike[str], IO[bytes]]  # noqa: UP007 - runtime alias
 
@@ -70,6 +74,13 @@ class AsyncAIStream(AsyncStream[StreamEvent]):
 class AsyncAI(AsyncAPIResource):
     """Chat, streams, vision, image generation, models and uploads across AI providers
     (``/v1/ai/*``). Omit ``provider`` to use your priority list, with failover."""
+
+    @cached_property
+    def completions(self) -> AsyncCompletions:
+        """The OpenAI-compatible endpoint (``/v1/chat/completions``), in OpenAI's shape."""
+        from .completions import AsyncCompletions
+
+        return AsyncCompletions(self._client)
 
     async def chat(
         self,

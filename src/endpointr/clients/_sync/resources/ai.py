@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import IO, Any, Literal, Union
+from functools import cached_property
+from typing import IO, TYPE_CHECKING, Any, Literal, Union
 
 import httpx
 
@@ -22,6 +23,9 @@ from ..._base import NOT_GIVEN, Timeout
 from ..._streaming import ServerSentEvent
 from .._resource import APIResource
 from .._stream import Stream
+
+if TYPE_CHECKING:
+    from .completions import Completions
 
 ImageInput = Union[bytes, str, os.PathLike[str], IO[bytes]]  # noqa: UP007 - runtime alias
 
@@ -72,6 +76,13 @@ class AIStream(Stream[StreamEvent]):
 class AI(APIResource):
     """Chat, streams, vision, image generation, models and uploads across AI providers
     (``/v1/ai/*``). Omit ``provider`` to use your priority list, with failover."""
+
+    @cached_property
+    def completions(self) -> Completions:
+        """The OpenAI-compatible endpoint (``/v1/chat/completions``), in OpenAI's shape."""
+        from .completions import Completions
+
+        return Completions(self._client)
 
     def chat(
         self,
