@@ -11,7 +11,6 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 log = logging.getLogger("endpointr.events")
@@ -54,13 +53,42 @@ def mask(value: Any) -> Any:
     return REDACTED
 
 
-@dataclass(frozen=True, slots=True)
 class Event:
-    name: str
-    customer_id: int
-    data: Any
-    id: str = field(default_factory=lambda: "evt_" + os.urandom(16).hex())
-    created_at: float = field(default_factory=time.time)
+    """A named occurrence for a customer. ``data`` may be computed on first use
+    (:meth:`deferred`), so an event no subscriber reads costs almost nothing to fire."""
+
+    __slots__ = ("_data", "_make", "created_at", "customer_id", "id", "name")
+
+    def __init__(
+        self,
+        name: str,
+        customer_id: int,
+        data: Any = None,
+        *,
+        id: str | None = None,
+        created_at: float | None = None,
+    ) -> None:
+        self.name = name
+        self.customer_id = customer_id
+        self.id = id or "evt_" + os.urandom(16).hex()
+        self.created_at = time.time() if created_at is None else created_at
+        self._data = data
+        self._make: Callable[[], Any] | None = None
+
+    @classmethod
+    def deferred(cls, name: str, customer_id: int, make: Callable[[], Any]) -> Event:
+        event = cls(name, customer_id)
+        event._make = make
+        return event
+
+    @property
+    def data(self) -> Any:
+        if self._make is not None:
+            self._data, self._make = self._make(), None
+        return self._data
+
+    def __repr__(self) -> str:
+        return f"Event({self.name!r}, customer_id={self.customer_id}, id={self.id!r})"
 
 
 Subscriber = Callable[[Event], Awaitable[None]]

@@ -173,6 +173,10 @@ class Gateway:
         op = handler.op or route.op
         if op == "getAll" and ctx.request.query_string:
             op = "getByParam"
-        output = None if isinstance(result, Response) else to_jsonable_python(result)
-        data = handler.event_data(to_jsonable_python(kwargs), output)
-        await self.events.emit(Event(f"{route.handler.event_prefix()}.{op}", ctx.customer.id, data))
+
+        def data() -> Any:  # built only if a subscriber reads it (most events have none)
+            output = None if isinstance(result, Response) else to_jsonable_python(result)
+            return handler.event_data(to_jsonable_python(kwargs), output)
+
+        name = f"{route.handler.event_prefix()}.{op}"
+        await self.events.emit(Event.deferred(name, ctx.customer.id, data))
