@@ -188,3 +188,9 @@ def test_head_answers_like_get_without_a_body(harness: Harness) -> None:
     response = httpx.head(f"{harness.server.url}/openapi.json")
     assert response.status_code == 200
     assert response.content == b""
+
+
+def test_server_answers_carry_their_length(harness: Harness) -> None:
+    response = httpx.get(f"{harness.server.url}/openapi.json")
+    assert int(response.headers["content-length"]) == len(response.content)
+    assert "transfer-encoding" not in response.headers

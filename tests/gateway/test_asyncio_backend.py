@@ -8,7 +8,7 @@ import datetime
 import ipaddress
 import ssl
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -204,3 +204,51 @@ async def test_tls_verifies_the_peer_and_sends_sni(
         async with new_client(5.0) as untrusting:  # the certifi bundle: not our test CA
             with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
                 await untrusting.get(f"https://localhost:{server.port}/")
+
+
+async def test_a_request_leaves_in_one_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Head and body are sent together (one system call, one wake-up of the peer), while a
+    large streamed body still goes out as it is produced."""
+    from endpointr.gateway.net import asyncio_backend
+
+    writes: list[int] = []
+    real_write = asyncio.StreamWriter.write
+    ports: list[int] = []
+
+    def counting_write(self: asyncio.StreamWriter, data: bytes) -> None:
+        if self.get_extra_info("sockname")[1] not in ports:  # the client's writes only
+            writes.append(len(data))
+        real_write(self, data)
+
+    monkeypatch.setattr(asyncio.StreamWriter, "write", counting_write)
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                await read_request(reader)
+            except asyncio.IncompleteReadError:
+                return
+            writer.write(response(b"ok"))
+            await writer.drain()
+
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    ports.append(port)
+    async with server, new_client(10.0) as client:
+        small = await client.post(f"http://127.0.0.1:{port}/", content=b'{"a": 1}')
+        assert small.text == "ok"
+        assert len(writes) == 1
+        writes.clear()
+
+        chunk = b"x" * 40_000
+
+        async def body() -> AsyncIterator[bytes]:
+            for _ in range(5):
+                yield chunk
+
+        big = await client.post(f"http://127.0.0.1:{port}/", content=body(),
+                                headers={"content-length": str(5 * len(chunk))})  # fmt: skip
+        assert big.text == "ok"
+        assert len(writes) >= 3  # flushed every 64 KiB, not held to the end
+        assert sum(writes) > 5 * len(chunk)
+    assert asyncio_backend.COALESCE_BYTES == 64 * 1024

@@ -95,8 +95,10 @@ async def _send(
     send: Send, response: Response, method: str, receive: Receive | None = None
 ) -> None:
     raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
-    await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
     body = response.body
+    if isinstance(body, bytes):  # a known length: no chunked framing for the client to undo
+        raw_headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
     if isinstance(body, bytes):
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
         return

@@ -27,12 +27,19 @@ if sys.version_info < (3, 11):  # pragma: no cover
 _EXTRA = {"ssl_object": "ssl_object", "client_addr": "sockname", "server_addr": "peername"}
 
 
+#: Writes are held until a read (or this many bytes): a request's head and body leave in one
+#: send, not two (each send is a system call and, on loopback, a wake-up of the peer).
+COALESCE_BYTES = 64 * 1024
+
+
 class AsyncioStream(httpcore.AsyncNetworkStream):
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._reader = reader
         self._writer = writer
+        self._pending = bytearray()
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        await self._flush(timeout)
         try:
             async with asyncio.timeout(timeout):
                 return await self._reader.read(max_bytes)
@@ -42,10 +49,16 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             raise httpcore.ReadError(str(exc) or type(exc).__name__) from exc
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if not buffer:
+        self._pending += buffer
+        if len(self._pending) >= COALESCE_BYTES:
+            await self._flush(timeout)
+
+    async def _flush(self, timeout: float | None) -> None:
+        if not self._pending:
             return
+        data, self._pending = bytes(self._pending), bytearray()
         try:
-            self._writer.write(buffer)
+            self._writer.write(data)
             async with asyncio.timeout(timeout):
                 await self._writer.drain()
         except TimeoutError:
