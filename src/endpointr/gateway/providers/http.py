@@ -92,18 +92,25 @@ class HTTPProvider(Provider):
     # -- requests ---------------------------------------------------------------------------
 
     def request(
-        self, method: str, path: str, *, payload: Any = None, params: Any = None
+        self,
+        method: str,
+        path: str,
+        *,
+        payload: Any = None,
+        content: bytes | None = None,
+        params: Any = None,
     ) -> httpx.Request:
-        """A JSON request to this provider, with the client's default headers and timeout.
+        """A JSON request to this provider (``payload`` as an object, or ``content`` already
+        encoded), with the client's default headers and timeout.
 
         Built directly rather than with ``AsyncClient.build_request``, which costs three times
         as much (merging cookies the client never keeps, reparsing the URL): this is every
         call's hot path."""
         http = self.gateway.http
         headers = [*http.headers.multi_items(), *self.headers().items()]
-        content = None
         if payload is not None:
             content = to_json(payload)
+        if content is not None:
             headers.append(("content-type", "application/json"))
         url = _url(self.base_url + path)
         if params:

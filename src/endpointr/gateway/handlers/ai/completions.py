@@ -9,7 +9,6 @@ included: ``{"error": {"message", "type", "code"}}``.
 
 from __future__ import annotations
 
-import functools
 import re
 import time
 from collections.abc import AsyncIterator
@@ -22,7 +21,7 @@ from pydantic_core import from_json, to_json
 from ....types.completions import IGNORED_FOR_ANTHROPIC, ChatCompletionCreate
 from ...errors import BadRequest, HTTPError, Unauthorized
 from ...handler import Handler, route
-from ...http import JSON, Response
+from ...http import Response
 from ...providers import ProviderError, adapter
 from ...providers import anthropic_translate as anthropic
 from ...providers.routing import as_http
@@ -35,12 +34,6 @@ if TYPE_CHECKING:
 PROVIDER_NAMES = {"anthropic": "Anthropic", "openai": "OpenAI", "openrouter": "OpenRouter"}
 _OPENAI_MODEL = re.compile(r"gpt-|o[134](?:-|$)")
 _MODEL_KEY = re.compile(rb'"model"\s*:\s*"')
-
-
-@functools.lru_cache(maxsize=64)
-def _url(base: str, path: str) -> httpx.URL:
-    """Parsed once: httpx parsing a URL costs more than translating a whole request."""
-    return httpx.URL(base.rstrip("/") + path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +70,12 @@ class Upstream:
         self.name = PROVIDER_NAMES[target.provider]
         self.provider = cast("HTTPProvider", adapter(target.provider)(gateway, credentials))
         self.http = gateway.http
-        path = "/v1/messages" if target.provider == "anthropic" else "/chat/completions"
-        self.url = _url(self.provider.base_url, path)
-        self.headers = {**self.provider.headers(), "content-type": JSON}
+        self.path = "/v1/messages" if target.provider == "anthropic" else "/chat/completions"
 
     async def post(self, payload: bytes, *, stream: bool) -> httpx.Response:
         """Send; a 2xx answer comes back (its body unread when streaming), anything else
         raises the :class:`HTTPError` the caller sees."""
-        request = self.http.build_request("POST", self.url, content=payload, headers=self.headers)
+        request = self.provider.request("POST", self.path, content=payload)
         try:
             response = await self.http.send(request, stream=stream)
         except httpx.HTTPError as exc:
