@@ -374,12 +374,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message: Warning | str, *args: object, **kwargs: object) -> None:
+    """Warnings for a person at a terminal: the message, not the source line behind it."""
+    print(f"endpointr: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from ._errors import EndpointrError
     from .gateway.admin import AdminError
 
     args = build_parser().parse_args(argv)
     warnings.simplefilter("default")
+    warnings.showwarning = _show_warning
     try:
         code: int = args.func(args)
     except (EndpointrError, AdminError) as exc:
