@@ -29,7 +29,10 @@ else:
 
     async def within(deadline: float | None, work: Awaitable[T]) -> T:
         """``await work``, cancelled with :class:`TimeoutError` after ``deadline`` seconds."""
-        return await asyncio.wait_for(work, deadline)
+        import anyio  # not asyncio.wait_for, which can swallow an outer cancellation
+
+        with anyio.fail_after(deadline):
+            return await work
 
 
 class LoopThread:

@@ -344,3 +344,18 @@ async def test_four_worker_processes_share_one_queue_without_loss_or_duplicates(
     assert max(runs.values()) == 1
     by_worker = Counter(int(pid) for *_, pid in _lines(log))
     assert set(by_worker) <= {p.pid for p in procs}
+
+
+async def test_closing_while_the_worker_is_being_woken_never_hangs() -> None:
+    """A wake-up landing together with the stop must not swallow the stop (asyncio.wait_for
+    on Python < 3.12 does exactly that, and closing the gateway then waits forever)."""
+    import asyncio
+
+    from endpointr.gateway.gateway import Gateway
+    from endpointr.gateway.settings import Settings
+
+    for _ in range(30):
+        gateway = await Gateway.open(Settings.from_env({}, vault=":memory:"))
+        await asyncio.sleep(0.05)  # the worker has claimed nothing and waits for work
+        gateway.jobs.notify()
+        await asyncio.wait_for(gateway.aclose(), 10)

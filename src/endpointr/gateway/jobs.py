@@ -27,7 +27,6 @@ is open), and :meth:`JobQueue.run_pending`, which drains due jobs now (tests, sc
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import os
@@ -38,6 +37,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import anyio
 
 from .._errors import VaultError
 from . import extensions
@@ -521,8 +522,10 @@ class JobQueue:
             if claimed and len(claimed) == free:
                 continue  # there may be more due right now
             worker.wake.clear()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(worker.wake.wait(), poll)
+            # Not asyncio.wait_for: on Python < 3.12 it can swallow the cancellation that
+            # stops this worker when a wake-up lands at the same moment (then close hangs).
+            with anyio.move_on_after(poll):
+                await worker.wake.wait()
 
     async def aclose(self) -> None:
         """Stop the worker (running jobs get a few seconds, then go back to the queue) and
